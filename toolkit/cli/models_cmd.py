@@ -1,0 +1,90 @@
+"""`mekong models`: list, pull, build-tiny (and convert, with the ctranslate2 engine)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from toolkit.cli.app import app
+from toolkit.errors import ModelError, UsageError
+from toolkit.models import models_dir, read_marker, registry
+
+models_app = typer.Typer(help="Manage translation models (registry: models/registry.toml).")
+app.add_typer(models_app, name="models")
+
+
+@models_app.command("list")
+def list_models() -> None:
+    """Known models and whether they are on this machine.
+
+    Example: mekong models list
+    """
+    for name, entry in sorted(registry().items()):
+        local = models_dir() / name
+        state = "local" if local.is_dir() else "not downloaded"
+        if local.is_dir() and read_marker(local):
+            state = "local, TEST MODEL (random weights)"
+        source = entry.hub_id or "built locally"
+        typer.echo(f"{name:28} {source:40} {state}{'  [default]' if entry.default else ''}")
+    extra = sorted(
+        p.name for p in models_dir().glob("*") if p.is_dir() and p.name not in registry()
+    )
+    for name in extra:
+        typer.echo(f"{name:28} {'(folder)':40} local")
+
+
+@models_app.command("pull")
+def pull(
+    name: str = typer.Argument(..., help="Registry name or hub id (owner/name)."),
+    dest: Path | None = typer.Option(None, "--dest", help="Folder (default models/NAME)."),
+) -> None:
+    """Download a model from the Hugging Face hub into the models folder (needs network).
+
+    Example: mekong models pull nllb-200-distilled-600M
+    """
+    entries = registry()
+    entry = entries.get(name) or next((e for e in entries.values() if e.hub_id == name), None)
+    hub_id = entry.hub_id if entry else (name if name.count("/") == 1 else None)
+    if not hub_id:
+        raise UsageError(f"unknown model '{name}': see `mekong models list`")
+    target = dest or models_dir() / (entry.name if entry else hub_id.split("/")[-1])
+    try:
+        from huggingface_hub import snapshot_download
+        from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
+    except ImportError as exc:  # pragma: no cover - declared dependency
+        raise ModelError(f"huggingface_hub is needed to pull models ({exc})") from None
+    try:
+        snapshot_download(
+            hub_id,
+            local_dir=str(target),
+            allow_patterns=["*.json", "*.model", "*.safetensors", "*.txt"],
+        )
+    except (LocalEntryNotFoundError, HfHubHTTPError, OSError) as exc:
+        raise ModelError(
+            f"cannot download {hub_id} ({exc.__class__.__name__}): this machine has no access to "
+            "the Hugging Face hub; pull on a connected machine and copy the folder here"
+        ) from None
+    typer.echo(f"downloaded {hub_id} into {target}")
+
+
+@models_app.command("build-tiny")
+def build_tiny_command(
+    out: Path = typer.Argument(Path("models/tiny-nllb"), help="Output folder."),
+    glossary: list[Path] = typer.Option(
+        [], "--glossary", help="Glossary files whose terms the tokenizer must cover."
+    ),
+) -> None:
+    """Build the tiny random-weight test model (its translations are meaningless).
+
+    Example: mekong models build-tiny models/tiny-nllb
+    """
+    from toolkit.engines.tiny import build_tiny
+
+    extra = list(glossary) or sorted(Path("glossaries").glob("*.tsv"))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{out.parent}: cannot create folder ({exc.strerror})") from None
+    build_tiny(out, extra_files=extra)
+    typer.echo(f"built test model in {out} (random weights: output is meaningless)")

@@ -1,0 +1,44 @@
+"""`mekong segment`: sentences of a document, as text or JSON lines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from toolkit import documents, languages
+from toolkit.cli.app import app
+from toolkit.errors import UsageError
+from toolkit.segment import segment
+
+
+@app.command("segment")
+def segment_command(
+    file: Path = typer.Argument(..., help="Document to split (.txt, .md, .docx)."),
+    lang: str = typer.Option(..., "--lang", "-l", help="Language code (en km lo th vi) or auto."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text (one segment a line) or jsonl."),
+    encoding: str | None = typer.Option(None, "--encoding", help="Input encoding if not UTF-8/16."),
+) -> None:
+    """Split a document into sentences; blank lines separate paragraphs.
+
+    Example: mekong segment speech.txt --lang km --format jsonl
+    """
+    if fmt not in ("text", "jsonl"):
+        raise UsageError(f"--format {fmt}: choose text or jsonl")
+    doc = documents.read(file, encoding=encoding)
+    code = lang
+    if lang == "auto":
+        detected = languages.detect(doc.text)
+        if detected is None:
+            raise UsageError(f"{file}: cannot detect the language; pass --lang")
+        code = detected
+    last_para = None
+    for seg in segment(doc, code):
+        if fmt == "jsonl":
+            typer.echo(json.dumps(seg.as_dict(), ensure_ascii=False))
+        else:
+            if last_para is not None and seg.para_id != last_para:
+                typer.echo("")
+            typer.echo(seg.text)
+        last_para = seg.para_id

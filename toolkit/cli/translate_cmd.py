@@ -1,0 +1,101 @@
+"""`mekong translate`: a document into aligned, scored translations in the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from toolkit import documents, languages, store
+from toolkit.cli.app import app
+from toolkit.engines import load_engine
+from toolkit.errors import UsageError
+from toolkit.translate import TranslateOptions, TranslationResult, check_languages, translate_document
+
+TEST_MODEL_BANNER = (
+    "WARNING: TEST MODEL with random weights: these translations are meaningless "
+    "(for trying the pipeline only)."
+)
+
+
+@app.command("translate")
+def translate_command(
+    file: Path = typer.Argument(..., help="Document to translate (.txt, .md, .docx)."),
+    src: str = typer.Option(..., "--src", help="Source language (en km lo th vi)."),
+    tgt: str = typer.Option(..., "--tgt", help="Target languages, comma-separated: km,lo,th,vi."),
+    model: str | None = typer.Option(
+        None, "--model", help="Registry name, hub id or local folder (default NLLB-200 600M)."
+    ),
+    engine: str = typer.Option("transformers", "--engine", help="transformers or ctranslate2."),
+    out: Path = typer.Option(Path("aligned"), "--out", help="Store folder."),
+    doc_id: str | None = typer.Option(None, "--doc-id", help="Document id (default: file name)."),
+    beam: int = typer.Option(4, "--beam", min=1, max=16, help="Beam size."),
+    batch_size: int = typer.Option(16, "--batch-size", min=1, help="Segments per batch."),
+    device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
+    threads: int | None = typer.Option(None, "--threads", min=1, help="CPU threads."),
+    encoding: str | None = typer.Option(None, "--encoding", help="Input encoding if not UTF-8/16."),
+) -> None:
+    """Translate a document into one or more languages and store the aligned result.
+
+    Example: mekong translate speech.txt --src en --tgt km,lo,th,vi --model models/tiny-nllb
+    """
+    src_code, tgt_codes = check_languages(src, languages.parse_list(tgt))
+    if device not in ("auto", "cpu", "cuda"):
+        raise UsageError(f"--device {device}: choose auto, cpu or cuda")
+    doc = documents.read(file, encoding=encoding)
+    the_id = store.check_doc_id(doc_id) if doc_id else store.doc_id_from(str(file))
+    store.ensure_writable(out)
+    options = TranslateOptions(src=src_code, tgts=tgt_codes, doc_id=the_id, out_dir=out)
+    eng = load_engine(
+        engine, model, beam_size=beam, batch_size=batch_size, device=device, threads=threads
+    )
+    if eng.info.test_model:
+        typer.echo(TEST_MODEL_BANNER, err=True)
+    result = _run_with_progress(doc, options, eng)
+    print_summary(result)
+
+
+def _run_with_progress(doc, options: TranslateOptions, eng) -> TranslationResult:  # noqa: ANN001
+    import sys
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from toolkit.segment import segment
+
+    total = len(segment(doc, options.src)) * len(options.tgts)
+    show = sys.stderr.isatty() and total >= 20
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        disable=not show,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("translating", total=total)
+        return translate_document(doc, options, eng, progress=lambda n: bar.advance(task, n))
+
+
+def print_summary(result: TranslationResult) -> None:
+    stats = result.stats
+    frame = result.frame
+    doc_id = frame["doc_id"][0]
+    typer.echo(f"document {doc_id}: {len(result.segments)} segments -> {result.path}")
+    if result.test_model:
+        typer.echo(TEST_MODEL_BANNER)
+    typer.echo(f"{'target':6} {'segs':>5} {'ok':>4} {'review':>6} {'bad':>4} {'score':>6} {'terms':>9}")
+    for tgt, info in stats["targets"].items():
+        status = info["status"]
+        terms = f"{info['terms_found']}/{info['terms']}" if info["terms"] else "-"
+        typer.echo(
+            f"{tgt:6} {info['segments']:>5} {status.get('ok', 0):>4} {status.get('review', 0):>6} "
+            f"{status.get('bad', 0):>4} {info['mean_score']:>6.2f} {terms:>9}"
+        )
+    if stats["worst"]:
+        typer.echo("worst segments:")
+        for row in stats["worst"]:
+            text = row["src_text"].replace("\n", " ")
+            text = text if len(text) <= 60 else text[:57] + "..."
+            typer.echo(f"  #{row['seg_id']:<4} {row['tgt_lang']} {row['score']:.2f} {row['status']:6} {text}")

@@ -1,0 +1,196 @@
+"""Reading documents: files in, one normalised text with its paragraphs out.
+
+Normalisation happens once, here, so every later span (segments, glossary hits) indexes the
+same string: NFC, Unix line ends, no zero-width characters that carry no meaning.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from toolkit.errors import InputError
+
+MAX_BYTES = 50 * 1024 * 1024
+TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown", ""}
+DOCX_SUFFIXES = {".docx"}
+
+# Always removed: zero-width space, word joiner, BOM used as ZWNBSP, soft hyphen.
+_ALWAYS_DROP = re.compile("[\u200b\u2060\ufeff\u00ad]")
+# ZWNJ / ZWJ only matter between letters of a complex script (Khmer rendering); elsewhere dropped.
+_JOINERS = re.compile("[\u200c\u200d]")
+_KHMER = re.compile("[\u1780-\u17ff\u19e0-\u19ff]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_PARA_BREAK = re.compile(r"\n[ \t\u00a0]*\n\s*")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    para_id: int
+    start: int
+    end: int
+
+
+@dataclass
+class Document:
+    """A normalised document: `text` plus paragraph spans into it."""
+
+    text: str
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    path: str | None = None
+
+    def paragraph_text(self, para: Paragraph) -> str:
+        return self.text[para.start : para.end]
+
+
+def normalize(text: str) -> str:
+    """NFC, Unix line ends, zero-width characters dropped where they mean nothing."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ALWAYS_DROP.sub("", text)
+    text = _JOINERS.sub(lambda m: _keep_joiner(m, text), text)
+    text = _CONTROL.sub("", text)
+    return unicodedata.normalize("NFC", text)
+
+
+def _keep_joiner(match: re.Match[str], text: str) -> str:
+    i = match.start()
+    before = text[i - 1] if i > 0 else ""
+    after = text[i + 1] if i + 1 < len(text) else ""
+    return match.group() if _KHMER.match(before) and _KHMER.match(after) else ""
+
+
+def split_paragraphs(text: str) -> list[Paragraph]:
+    """Paragraphs are separated by blank lines; spans exclude surrounding whitespace."""
+    paragraphs: list[Paragraph] = []
+    pos = 0
+    for chunk in _PARA_BREAK.split(text):
+        start = text.index(chunk, pos) if chunk else pos
+        end = start + len(chunk)
+        pos = end
+        stripped_start = start + (len(chunk) - len(chunk.lstrip()))
+        stripped_end = start + len(chunk.rstrip())
+        if stripped_end > stripped_start:
+            paragraphs.append(Paragraph(len(paragraphs), stripped_start, stripped_end))
+    return paragraphs
+
+
+def from_text(text: str, path: str | None = None) -> Document:
+    """Build a Document from a string (normalising it)."""
+    normalised = normalize(text)
+    return Document(normalised, split_paragraphs(normalised), path)
+
+
+def decode(data: bytes, name: str, encoding: str | None = None) -> str:
+    """Decode bytes: an explicit encoding, else UTF-8 / UTF-16 by BOM or by NUL pattern."""
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise InputError(f"{name}: unknown encoding '{encoding}'") from None
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{name}: not valid {encoding} (byte {exc.start})") from None
+    if data.startswith(codecs.BOM_UTF8):
+        return _strict(data[3:], "utf-8", name)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _strict(data, "utf-16", name)
+    utf16 = _guess_utf16_without_bom(data)
+    if utf16:
+        return _strict(data, utf16, name)
+    if b"\x00" in data:
+        raise InputError(f"{name}: looks like a binary file (NUL bytes), not text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{name}: not UTF-8 or UTF-16 (undecodable byte at offset {exc.start}); "
+            "convert it to UTF-8 or pass --encoding (e.g. cp874 for legacy Thai)"
+        ) from None
+
+
+def _strict(data: bytes, encoding: str, name: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: invalid {encoding} at byte {exc.start}") from None
+
+
+def _guess_utf16_without_bom(data: bytes) -> str | None:
+    sample = data[:4096]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    half = len(sample) // 2
+    # UTF-16 text has a near-constant high byte: 0x00 for Latin, 0x0E for Thai/Lao, 0x17 for
+    # Khmer, 0x1E for Vietnamese letters, 0x20 for punctuation. UTF-8 text never does.
+    high_bytes = (0x00, 0x0E, 0x17, 0x1E, 0x20)
+    even_high = sum(sample[0::2].count(b) for b in high_bytes)
+    odd_high = sum(sample[1::2].count(b) for b in high_bytes)
+    if odd_high > 0.6 * half and max(sample[1::2].count(b) for b in high_bytes[:4]) > 0.4 * half:
+        if even_high < 0.3 * half:
+            return "utf-16-le"
+    if even_high > 0.6 * half and max(sample[0::2].count(b) for b in high_bytes[:4]) > 0.4 * half:
+        if odd_high < 0.3 * half:
+            return "utf-16-be"
+    return None
+
+
+def read(path: str | Path, encoding: str | None = None) -> Document:
+    """Read a .txt, .md or .docx file into a normalised Document."""
+    p = Path(path)
+    name = str(path)
+    if not p.exists():
+        raise InputError(f"{name}: no such file")
+    if p.is_dir():
+        raise InputError(f"{name}: is a directory, expected a file")
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror})") from None
+    if size > MAX_BYTES:
+        raise InputError(f"{name}: too large ({size // 1_000_000} MB; the limit is 50 MB)")
+    suffix = p.suffix.lower()
+    if suffix in DOCX_SUFFIXES:
+        text = _read_docx(p)
+    else:
+        try:
+            data = p.read_bytes()
+        except OSError as exc:
+            raise InputError(f"{name}: cannot read ({exc.strerror})") from None
+        if data.startswith(b"PK\x03\x04"):
+            raise InputError(f"{name}: looks like a zip/Office file; use a .docx name for Word files")
+        text = decode(data, name, encoding)
+    doc = from_text(text, name)
+    if not doc.paragraphs:
+        raise InputError(f"{name}: no text in the document")
+    return doc
+
+
+def _read_docx(path: Path) -> str:
+    """Paragraphs and table cells of a Word file, in body order, blank-line separated."""
+    try:
+        import docx  # python-docx
+        from docx.opc.exceptions import PackageNotFoundError
+    except ImportError as exc:  # pragma: no cover - declared dependency
+        raise InputError("reading .docx needs python-docx (pip install python-docx)") from exc
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
+        raise InputError(f"{path}: not a readable .docx file ({exc.__class__.__name__})") from None
+    except Exception as exc:  # zipfile.BadZipFile and lxml errors on corrupt files
+        raise InputError(f"{path}: not a readable .docx file ({exc.__class__.__name__})") from None
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
+    blocks: list[str] = []
+    for item in document.iter_inner_content():
+        if isinstance(item, DocxParagraph):
+            blocks.append(item.text)
+        elif isinstance(item, Table):
+            for row in item.rows:
+                for cell in row.cells:
+                    blocks.append(cell.text)
+    return "\n\n".join(b for b in blocks if b.strip())

@@ -1,0 +1,123 @@
+"""Build the tiny random-weight test model: real classes, real BPE tokenizer, meaningless output.
+
+No weights can be downloaded here, so tests and offline trials run the real loading and
+generation code path on this model. Everything it produces is marked as test output.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from toolkit import languages
+from toolkit.engines.base import TEST_MODEL_MARKER
+from toolkit.errors import ModelError
+
+
+@dataclass(frozen=True)
+class TinySpec:
+    vocab_size: int = 2000
+    d_model: int = 64
+    layers: int = 2
+    heads: int = 4
+    ffn: int = 128
+    seed: int = 0
+
+
+def training_text(extra_files: list[Path] | None = None) -> list[str]:
+    """The tokenizer corpus: the shipped multilingual sample plus any glossary files given."""
+    corpus = resources.files("toolkit").joinpath("data/tiny-corpus.txt").read_text("utf-8")
+    lines = [ln for ln in corpus.splitlines() if ln.strip() and not ln.startswith("#")]
+    for path in extra_files or []:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                lines.extend(cell for cell in line.split("\t") if cell.strip())
+    return lines
+
+
+def build_tiny(out_dir: Path, spec: TinySpec | None = None, extra_files: list[Path] | None = None) -> Path:
+    """Train the tokenizer, build a random M2M100 model and save both into `out_dir`."""
+    spec = spec or TinySpec()
+    import sentencepiece as spm
+    import torch
+    from transformers import M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
+
+    from toolkit.engines.transformers_engine import _quiet_transformers
+
+    _quiet_transformers()
+    lines = training_text(extra_files)
+    codes = [languages.get(c).nllb for c in languages.SUPPORTED]
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        corpus = tmp_path / "corpus.txt"
+        # Repeat the corpus so BPE finds enough merges on a small text.
+        corpus.write_text("\n".join(lines * 4), encoding="utf-8")
+        spm_dir = tmp_path / "spm"
+        spm_dir.mkdir()
+        spm.SentencePieceTrainer.train(
+            input=str(corpus),
+            model_prefix=str(spm_dir / "sentencepiece.bpe"),
+            vocab_size=spec.vocab_size,
+            model_type="bpe",  # as NLLB; unigram models convert lossily
+            character_coverage=1.0,
+            normalization_rule_name="identity",  # NFKC would split Thai ำ / Lao ຳ
+            hard_vocab_limit=False,
+            bos_id=0,
+            pad_id=1,
+            eos_id=2,
+            unk_id=3,
+            minloglevel=2,
+        )
+        # 5.x: language codes must be passed, or they silently map to <unk>.
+        tokenizer = NllbTokenizer.from_pretrained(str(spm_dir), extra_special_tokens=codes)
+        if any(tokenizer.convert_tokens_to_ids(c) == tokenizer.unk_token_id for c in codes):
+            raise ModelError("tiny model: language codes were not added to the tokenizer")
+        torch.manual_seed(spec.seed)
+        config = M2M100Config(
+            vocab_size=len(tokenizer),
+            d_model=spec.d_model,
+            encoder_layers=spec.layers,
+            decoder_layers=spec.layers,
+            encoder_attention_heads=spec.heads,
+            decoder_attention_heads=spec.heads,
+            encoder_ffn_dim=spec.ffn,
+            decoder_ffn_dim=spec.ffn,
+            max_position_embeddings=1024,
+            pad_token_id=tokenizer.pad_token_id,
+            bos_token_id=tokenizer.bos_token_id,
+            eos_token_id=tokenizer.eos_token_id,
+            decoder_start_token_id=tokenizer.eos_token_id,
+            scale_embedding=True,
+        )
+        model = M2M100ForConditionalGeneration(config).eval()
+        staging = Path(tempfile.mkdtemp(prefix=".tiny-", dir=out_dir.parent if out_dir.parent.exists() else None))
+        try:
+            model.save_pretrained(staging)
+            tokenizer.save_pretrained(staging)
+            shutil.copy(spm_dir / "sentencepiece.bpe.model", staging / "sentencepiece.bpe.model")
+            (staging / TEST_MODEL_MARKER).write_text(
+                json.dumps(
+                    {
+                        "test_model": True,
+                        "note": "random weights built by `mekong models build-tiny`; "
+                        "its translations are meaningless",
+                        "spec": spec.__dict__,
+                    },
+                    indent=2,
+                ),
+                encoding="utf-8",
+            )
+            for f in staging.iterdir():
+                f.chmod(0o644)
+            staging.chmod(0o755)
+            if out_dir.exists():
+                shutil.rmtree(out_dir)
+            staging.rename(out_dir)
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+    return out_dir

@@ -1,0 +1,180 @@
+"""Translation with Hugging Face transformers (NLLB-200 and M2M100 checkpoints)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from toolkit import languages
+from toolkit.engines.base import EngineInfo, Hypothesis, TermConstraint
+from toolkit.errors import ModelError
+from toolkit.models import ResolvedModel, offline_message
+
+
+def _quiet_transformers() -> None:
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+
+
+def pick_device(device: str) -> str:
+    import torch
+
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ModelError("--device cuda: no CUDA device is available (use --device cpu)")
+    return device
+
+
+class TransformersEngine:
+    """NLLB / M2M100 through `AutoModelForSeq2SeqLM`, batched and length-sorted."""
+
+    def __init__(
+        self,
+        model: ResolvedModel,
+        *,
+        device: str = "auto",
+        beam_size: int = 4,
+        batch_size: int = 16,
+        threads: int | None = None,
+        max_length: int = 512,
+    ) -> None:
+        _quiet_transformers()
+        import torch
+        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+        if threads:
+            torch.set_num_threads(threads)
+        self.device = pick_device(device)
+        self.beam_size = beam_size
+        self.batch_size = batch_size
+        self.max_length = max_length
+        source = model.source
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=True)
+            self.model = AutoModelForSeq2SeqLM.from_pretrained(source, local_files_only=True)
+        except OSError as exc:
+            if model.hub_id:
+                raise ModelError(offline_message(model.hub_id)) from None
+            raise ModelError(f"cannot load model from {source}: {_first_line(exc)}") from None
+        except (ValueError, KeyError) as exc:
+            raise ModelError(f"{source} is not a usable translation model: {_first_line(exc)}") from None
+        self.model.to(self.device).eval()
+        self.family = "m2m100" if "M2M100Tokenizer" in type(self.tokenizer).__name__ else "nllb"
+        self.info = EngineInfo("transformers", source, model.is_test_model)
+
+    # -- language codes -------------------------------------------------------------------
+    def lang_code(self, lang: str) -> str:
+        spec = languages.get(lang)
+        return spec.m2m if self.family == "m2m100" else spec.nllb
+
+    def lang_token_id(self, lang: str) -> int:
+        code = self.lang_code(lang)
+        if self.family == "m2m100":
+            return int(self.tokenizer.get_lang_id(code))
+        token_id = self.tokenizer.convert_tokens_to_ids(code)
+        if token_id is None or token_id == self.tokenizer.unk_token_id:
+            raise ModelError(f"model {self.info.model} does not know the language code {code}")
+        return int(token_id)
+
+    # -- translation ----------------------------------------------------------------------
+    def translate(
+        self,
+        texts: Sequence[str],
+        src: str,
+        tgt: str,
+        constraints: Sequence[Sequence[TermConstraint]] | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> list[Hypothesis]:
+        """Translate in length-sorted batches; results come back in input order."""
+        results: list[Hypothesis | None] = [None] * len(texts)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
+        for start in range(0, len(order), self.batch_size):
+            idx = order[start : start + self.batch_size]
+            batch_constraints = [list(constraints[i]) for i in idx] if constraints else None
+            hyps = self._translate_batch([texts[i] for i in idx], src, tgt, batch_constraints)
+            for i, hyp in zip(idx, hyps, strict=True):
+                results[i] = hyp
+            if progress:
+                progress(len(idx))
+        return [h for h in results if h is not None]
+
+    def _translate_batch(
+        self,
+        texts: list[str],
+        src: str,
+        tgt: str,
+        constraints: list[list[TermConstraint]] | None,
+    ) -> list[Hypothesis]:
+        import torch
+
+        self.tokenizer.src_lang = self.lang_code(src)
+        enc = self.tokenizer(
+            texts, return_tensors="pt", padding=True, truncation=True, max_length=self.max_length
+        ).to(self.device)
+        src_len = int(enc["input_ids"].shape[1])
+        max_new = min(self.max_length, 2 * src_len + 16)
+        kwargs: dict[str, Any] = {
+            "forced_bos_token_id": self.lang_token_id(tgt),
+            "num_beams": self.beam_size,
+            "max_new_tokens": max_new,
+            "min_new_tokens": 2,  # the language token plus at least one real token
+            "do_sample": False,
+        }
+        processors = self._constraint_processors(constraints, max_new) if constraints else []
+        if processors:
+            from transformers import LogitsProcessorList
+
+            kwargs["logits_processor"] = LogitsProcessorList(processors)
+        with torch.inference_mode():
+            out = self.model.generate(**enc, **kwargs)
+            logprobs = self._mean_logprobs(enc, out)
+        decoded = self.tokenizer.batch_decode(out, skip_special_tokens=True)
+        pad = self.tokenizer.pad_token_id
+        return [
+            Hypothesis(text.strip(), lp, int((row != pad).sum().item()) - 2)
+            for text, lp, row in zip(decoded, logprobs, out, strict=True)
+        ]
+
+    def _constraint_processors(
+        self, constraints: list[list[TermConstraint]], max_new: int
+    ) -> list[Any]:
+        """Logits processors enforcing glossary terms (see toolkit.engines.constraints)."""
+        if not any(constraints):
+            return []
+        from toolkit.engines.constraints import build_processors
+
+        return build_processors(self, constraints, max_new)
+
+    def _mean_logprobs(self, enc: Any, out: Any) -> list[float]:
+        """Mean log-probability per generated token (teacher-forced), language token excluded."""
+        import torch
+
+        decoder_input = out[:, :-1]
+        targets = out[:, 1:]
+        logits = self.model(
+            input_ids=enc["input_ids"],
+            attention_mask=enc["attention_mask"],
+            decoder_input_ids=decoder_input,
+        ).logits
+        token_lp = torch.log_softmax(logits.float(), dim=-1).gather(-1, targets.unsqueeze(-1))
+        token_lp = token_lp.squeeze(-1)
+        mask = targets != self.tokenizer.pad_token_id
+        mask[:, 0] = False  # the forced target-language token
+        # keep the first EOS, drop anything after it (pads are already masked)
+        counts = mask.sum(dim=1).clamp(min=1)
+        means = (token_lp * mask).sum(dim=1) / counts
+        return [float(v) if math.isfinite(float(v)) else -100.0 for v in means]
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else exc.__class__.__name__
+
+
+def is_model_folder(path: Path) -> bool:
+    return (path / "config.json").exists()

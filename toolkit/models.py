@@ -1,0 +1,123 @@
+"""Model registry and resolution: a name, hub id or local folder becomes something to load.
+
+Translation never downloads implicitly: `mekong models pull` does, so an offline machine gets a
+clear message instead of a hang.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit.engines.base import TEST_MODEL_MARKER
+from toolkit.errors import ModelError, UsageError
+
+DEFAULT_MODEL = "facebook/nllb-200-distilled-600M"
+
+
+def models_dir() -> Path:
+    """Where models live: $MEKONG_MODELS, else ./models."""
+    return Path(os.environ.get("MEKONG_MODELS", "models"))
+
+
+@dataclass(frozen=True)
+class RegistryEntry:
+    name: str
+    hub_id: str | None
+    family: str
+    licence: str = ""
+    note: str = ""
+    default: bool = False
+
+
+def registry() -> dict[str, RegistryEntry]:
+    path = models_dir() / "registry.toml"
+    entries: dict[str, RegistryEntry] = {}
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ModelError(f"{path}: not a valid registry ({exc})") from None
+        for name, raw in data.items():
+            if isinstance(raw, dict):
+                entries[name] = RegistryEntry(
+                    name=name,
+                    hub_id=raw.get("hub_id"),
+                    family=raw.get("family", "nllb"),
+                    licence=raw.get("licence", ""),
+                    note=raw.get("note", ""),
+                    default=bool(raw.get("default", False)),
+                )
+    if not any(e.hub_id == DEFAULT_MODEL for e in entries.values()):
+        name = DEFAULT_MODEL.split("/")[-1]
+        entries[name] = RegistryEntry(name, DEFAULT_MODEL, "nllb", default=True)
+    return entries
+
+
+@dataclass(frozen=True)
+class ResolvedModel:
+    """A model reference made concrete: a local folder, or a hub id to look up in the HF cache."""
+
+    requested: str
+    local_path: Path | None
+    hub_id: str | None
+
+    @property
+    def source(self) -> str:
+        return str(self.local_path) if self.local_path else str(self.hub_id)
+
+    @property
+    def is_test_model(self) -> bool:
+        return bool(self.local_path and (self.local_path / TEST_MODEL_MARKER).exists())
+
+
+def resolve(model: str | None) -> ResolvedModel:
+    """Resolve `--model`: an existing folder, a registry name, or a hub id (owner/name)."""
+    requested = model or DEFAULT_MODEL
+    path = Path(requested).expanduser()
+    if path.exists():
+        if not path.is_dir():
+            raise UsageError(f"--model {requested}: expected a model folder, got a file")
+        return ResolvedModel(requested, path, None)
+    entries = registry()
+    entry = entries.get(requested) or next(
+        (e for e in entries.values() if e.hub_id == requested), None
+    )
+    if entry:
+        local = models_dir() / entry.name
+        if local.is_dir():
+            return ResolvedModel(requested, local, None)
+        if entry.hub_id is None:
+            raise ModelError(
+                f"model '{entry.name}' is not built yet: run `mekong models build-tiny {local}`"
+            )
+        return ResolvedModel(requested, None, entry.hub_id)
+    if "/" in requested and not requested.startswith((".", "/", "~")) and requested.count("/") == 1:
+        return ResolvedModel(requested, None, requested)
+    raise UsageError(
+        f"--model {requested}: no such folder, and not a known model name "
+        f"({', '.join(sorted(entries))}) or hub id (owner/name)"
+    )
+
+
+def offline_message(hub_id: str) -> str:
+    name = hub_id.split("/")[-1]
+    return (
+        f"model '{hub_id}' is not available on this machine (no network, not downloaded): "
+        f"run `mekong models pull {name}` on a connected machine and copy models/{name} here, "
+        "or pass --model PATH to a local model folder "
+        "(`mekong models build-tiny` makes a test model for trying the pipeline)"
+    )
+
+
+def read_marker(path: Path) -> dict[str, object]:
+    marker = path / TEST_MODEL_MARKER
+    if not marker.exists():
+        return {}
+    try:
+        return json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"test_model": True}

@@ -1,0 +1,164 @@
+"""The aligned store: one Parquet file per document, written atomically.
+
+Long format, one row per (source segment group, target language); see DESIGN.md. Reading
+`aligned/*.parquet` with polars gives the whole corpus (translation memory, statistics).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from toolkit.errors import StoreError, UsageError
+
+ORIGINS = ("mt", "tm", "aligned", "human")
+STATUSES = ("ok", "review", "bad")
+REVIEWS = ("new", "approved", "edited", "rejected")
+
+TERM_DTYPE = pl.Struct(
+    {"term_id": pl.String, "src": pl.String, "tgt": pl.String, "found": pl.Boolean}
+)
+
+# Column order and types; `signals` is a struct whose fields come from toolkit.quality.
+BASE_SCHEMA: dict[str, pl.DataType] = {
+    "doc_id": pl.String(),
+    "seg_id": pl.Int64(),
+    "para_id": pl.Int64(),
+    "src_lang": pl.String(),
+    "tgt_lang": pl.String(),
+    "src_text": pl.String(),
+    "tgt_text": pl.String(),
+    "src_ids": pl.List(pl.Int64()),
+    "tgt_ids": pl.List(pl.Int64()),
+    "origin": pl.String(),
+    "engine": pl.String(),
+    "glossary_version": pl.String(),
+    "terms": pl.List(TERM_DTYPE),
+    "score": pl.Float64(),
+    "status": pl.String(),
+    "review": pl.String(),
+    "created_at": pl.Datetime("us", "UTC"),
+    # beyond DESIGN.md's required columns
+    "mt_text": pl.String(),  # the machine output, kept when a reviewer edits tgt_text
+    "test_model": pl.Boolean(),  # produced by the random-weight test model
+    "src_start": pl.Int64(),  # character span of the source group in the normalised document
+    "src_end": pl.Int64(),
+}
+REQUIRED = [*list(BASE_SCHEMA)[:17], "signals"]
+
+_DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+
+
+def doc_id_from(name: str) -> str:
+    """A safe document id from a file name: letters, digits, '.', '_' and '-'."""
+    stem = Path(name).stem
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-._") or "document"
+    return cleaned[:128]
+
+
+def check_doc_id(doc_id: str) -> str:
+    if not _DOC_ID.match(doc_id):
+        raise UsageError(
+            f"--doc-id {doc_id!r}: use letters, digits, '.', '_' or '-' (at most 128, no path)"
+        )
+    return doc_id
+
+
+def doc_path(out_dir: Path, doc_id: str) -> Path:
+    return Path(out_dir) / f"{check_doc_id(doc_id)}.parquet"
+
+
+def to_frame(rows: Iterable[Mapping[str, Any]]) -> pl.DataFrame:
+    """Rows (dicts) to a DataFrame with the store's column order and types."""
+    rows = list(rows)
+    frame = pl.DataFrame(rows, schema_overrides=BASE_SCHEMA, infer_schema_length=None)
+    missing = [c for c in REQUIRED if c not in frame.columns]
+    if missing:
+        raise StoreError(f"rows lack store columns: {', '.join(missing)}")
+    ordered = [c for c in BASE_SCHEMA if c in frame.columns] + ["signals"]
+    extra = [c for c in frame.columns if c not in ordered]
+    return frame.select(ordered + extra)
+
+
+def ensure_writable(out_dir: Path) -> None:
+    """Fail early (before any translation work) when the output folder cannot be written."""
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"{out_dir}: cannot create output folder ({exc.strerror})") from None
+    if not out_dir.is_dir():
+        raise StoreError(f"{out_dir}: not a folder")
+    if not os.access(out_dir, os.W_OK | os.X_OK):
+        raise StoreError(f"{out_dir}: output folder is not writable")
+
+
+def write_frame(frame: pl.DataFrame, path: Path) -> Path:
+    """Write atomically: a temporary file in the same folder, fsync, then rename."""
+    path = Path(path)
+    ensure_writable(path.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        frame.write_parquet(tmp_name)
+        with open(tmp_name, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp_name, path)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    finally:
+        if os.path.exists(tmp_name):
+            os.unlink(tmp_name)
+    return path
+
+
+def read_doc(path_or_id: str | Path, out_dir: Path = Path("aligned")) -> pl.DataFrame:
+    """Read one stored document by path or by doc id (in `out_dir`)."""
+    path = Path(path_or_id)
+    if path.suffix != ".parquet":
+        path = doc_path(out_dir, str(path_or_id))
+    if not path.exists():
+        raise StoreError(f"{path}: no such stored document")
+    try:
+        frame = pl.read_parquet(path)
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise StoreError(f"{path}: not a readable store file ({exc.__class__.__name__})") from None
+    missing = [c for c in REQUIRED if c not in frame.columns]
+    if missing:
+        raise StoreError(f"{path}: not a Mekong store file (missing {', '.join(missing)})")
+    return frame
+
+
+def scan_store(out_dir: Path = Path("aligned")) -> pl.LazyFrame | None:
+    """All stored documents as one lazy frame, or None when the store is empty."""
+    files = sorted(Path(out_dir).glob("*.parquet"))
+    if not files:
+        return None
+    return pl.scan_parquet([str(f) for f in files], missing_columns="insert", extra_columns="ignore")
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> Path:
+    """Write any file atomically (temp file in the same folder, then rename)."""
+    path = Path(path)
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise StoreError(f"{parent}: no such folder")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp_name, path)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    finally:
+        if os.path.exists(tmp_name):
+            os.unlink(tmp_name)
+    return path

@@ -1,0 +1,131 @@
+"""The translation pipeline: document -> segments -> terms -> engine -> checks -> scores -> rows.
+
+Each stage is a function of its own module; this one only wires them and builds store rows.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from toolkit import languages, quality, store
+from toolkit.documents import Document
+from toolkit.engines.base import Engine, TermConstraint
+from toolkit.errors import UsageError
+from toolkit.segment import Segment, segment
+
+
+@dataclass
+class TranslateOptions:
+    src: str
+    tgts: list[str]
+    doc_id: str
+    out_dir: Path = Path("aligned")
+    glossary: Any = None  # toolkit.glossary.Glossary, or None for --no-glossary
+    use_tm: bool = True
+
+
+@dataclass
+class TranslationResult:
+    frame: pl.DataFrame
+    path: Path | None
+    segments: list[Segment]
+    test_model: bool
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def check_languages(src: str, tgts: Sequence[str]) -> tuple[str, list[str]]:
+    src_code = languages.get(src).code
+    tgt_codes = [languages.get(t).code for t in tgts]
+    if src_code in tgt_codes:
+        raise UsageError(f"source and target are the same language ({src_code})")
+    return src_code, tgt_codes
+
+
+def translate_document(
+    doc: Document,
+    options: TranslateOptions,
+    engine: Engine,
+    progress: Callable[[int], None] | None = None,
+    write: bool = True,
+) -> TranslationResult:
+    """Translate every segment of `doc` into every target and store the aligned rows."""
+    src, tgts = check_languages(options.src, options.tgts)
+    segments = segment(doc, src)
+    if not segments:
+        raise UsageError(f"{doc.path or 'document'}: no segments to translate")
+    rows: list[dict[str, Any]] = []
+    created = datetime.now(UTC)
+    glossary = options.glossary
+    hits = [glossary.match(s.text, src) for s in segments] if glossary else [[] for _ in segments]
+    for tgt in tgts:
+        constraints: list[list[TermConstraint]] = [
+            glossary.constraints(h, tgt) if glossary else [] for h in hits
+        ]
+        texts = [s.text for s in segments]
+        hyps = engine.translate(texts, src, tgt, constraints=constraints, progress=progress)
+        for seg, seg_hits, hyp in zip(segments, hits, hyps, strict=True):
+            checks = glossary.verify(hyp.text, seg_hits, tgt) if glossary else []
+            term_rows = [c.as_dict() if hasattr(c, "as_dict") else dict(c) for c in checks]
+            q = quality.score_segment(
+                seg.text,
+                hyp.text,
+                src,
+                tgt,
+                logprob=hyp.logprob,
+                terms=term_rows,
+                test_model=engine.info.test_model,
+            )
+            rows.append(
+                {
+                    "doc_id": options.doc_id,
+                    "seg_id": seg.seg_id,
+                    "para_id": seg.para_id,
+                    "src_lang": src,
+                    "tgt_lang": tgt,
+                    "src_text": seg.text,
+                    "tgt_text": hyp.text,
+                    "src_ids": [seg.seg_id],
+                    "tgt_ids": [seg.seg_id],
+                    "origin": "mt",
+                    "engine": engine.info.label,
+                    "glossary_version": glossary.version if glossary else "",
+                    "terms": term_rows,
+                    "score": q.score,
+                    "status": q.status,
+                    "review": "new",
+                    "created_at": created,
+                    "mt_text": hyp.text,
+                    "test_model": engine.info.test_model,
+                    "src_start": seg.start,
+                    "src_end": seg.end,
+                    "signals": q.signals,
+                }
+            )
+    frame = store.to_frame(rows).sort(["seg_id", "tgt_lang"])
+    path = store.write_frame(frame, store.doc_path(options.out_dir, options.doc_id)) if write else None
+    return TranslationResult(frame, path, segments, engine.info.test_model, summarize(frame))
+
+
+def summarize(frame: pl.DataFrame) -> dict[str, Any]:
+    """Per-target counts of statuses and origins, term success and the worst segments."""
+    per_target: dict[str, dict[str, Any]] = {}
+    for tgt in frame["tgt_lang"].unique(maintain_order=True).to_list():
+        part = frame.filter(pl.col("tgt_lang") == tgt)
+        terms = [t for row in part["terms"].to_list() for t in (row or [])]
+        per_target[tgt] = {
+            "segments": part.height,
+            "status": dict(Counter(part["status"].to_list())),
+            "origin": dict(Counter(part["origin"].to_list())),
+            "mean_score": float(part["score"].mean() or 0.0),
+            "terms": len(terms),
+            "terms_found": sum(1 for t in terms if t["found"]),
+        }
+    worst = frame.sort("score").head(5).select("seg_id", "tgt_lang", "score", "status", "src_text")
+    return {"targets": per_target, "worst": worst.to_dicts()}
