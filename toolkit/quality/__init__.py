@@ -19,6 +19,8 @@ SIGNAL_FIELDS: dict[str, type] = {
     "term_success": float,
     "empty": bool,
     "test_model": bool,
+    "tm_match": float,  # translation-memory match score (origin = tm), else None
+    "align_score": float,  # sentence-alignment score (origin = aligned), else None
     "flags": list,
 }
 
@@ -69,6 +71,8 @@ def score_segment(
         "term_success": term_success,
         "empty": empty,
         "test_model": test_model,
+        "tm_match": None,
+        "align_score": None,
         "flags": flags,
     }
     return QualityResult(round(score, 4), status, signals, flags)
