@@ -129,12 +129,12 @@ def _guess_utf16_without_bom(data: bytes) -> str | None:
     high_bytes = (0x00, 0x0E, 0x17, 0x1E, 0x20)
     even_high = sum(sample[0::2].count(b) for b in high_bytes)
     odd_high = sum(sample[1::2].count(b) for b in high_bytes)
-    if odd_high > 0.6 * half and max(sample[1::2].count(b) for b in high_bytes[:4]) > 0.4 * half:
-        if even_high < 0.3 * half:
-            return "utf-16-le"
-    if even_high > 0.6 * half and max(sample[0::2].count(b) for b in high_bytes[:4]) > 0.4 * half:
-        if odd_high < 0.3 * half:
-            return "utf-16-be"
+    odd_dominant = max(sample[1::2].count(b) for b in high_bytes[:4]) > 0.4 * half
+    even_dominant = max(sample[0::2].count(b) for b in high_bytes[:4]) > 0.4 * half
+    if odd_high > 0.6 * half and odd_dominant and even_high < 0.3 * half:
+        return "utf-16-le"
+    if even_high > 0.6 * half and even_dominant and odd_high < 0.3 * half:
+        return "utf-16-be"
     return None
 
 
@@ -161,7 +161,9 @@ def read(path: str | Path, encoding: str | None = None) -> Document:
         except OSError as exc:
             raise InputError(f"{name}: cannot read ({exc.strerror})") from None
         if data.startswith(b"PK\x03\x04"):
-            raise InputError(f"{name}: looks like a zip/Office file; use a .docx name for Word files")
+            raise InputError(
+                f"{name}: looks like a zip/Office file; use a .docx name for Word files"
+            )
         text = decode(data, name, encoding)
     doc = from_text(text, name)
     if not doc.paragraphs:

@@ -27,8 +27,14 @@ LANGUAGES: dict[str, Language] = {
     for lang in (
         Language("en", "English", "eng_Latn", "en", "Latn", LATIN, "", True),
         Language(
-            "km", "Khmer", "khm_Khmr", "km", "Khmr", ((0x1780, 0x17FF), (0x19E0, 0x19FF)),
-            "០១២៣៤៥៦៧៨៩", False,
+            "km",
+            "Khmer",
+            "khm_Khmr",
+            "km",
+            "Khmr",
+            ((0x1780, 0x17FF), (0x19E0, 0x19FF)),
+            "០១២៣៤៥៦៧៨៩",
+            False,
         ),
         Language("lo", "Lao", "lao_Laoo", "lo", "Laoo", ((0x0E80, 0x0EFF),), "໐໑໒໓໔໕໖໗໘໙", False),
         Language("th", "Thai", "tha_Thai", "th", "Thai", ((0x0E00, 0x0E7F),), "๐๑๒๓๔๕๖๗๘๙", False),
@@ -118,9 +124,7 @@ def _has_vi_tone(char: str) -> bool:
     return any(mark in decomposed for mark in ("\u0300", "\u0301", "\u0303", "\u0309", "\u0323"))
 
 
-_DIGIT_MAP = {
-    native: str(i) for lang in LANGUAGES.values() for i, native in enumerate(lang.digits)
-}
+_DIGIT_MAP = {native: str(i) for lang in LANGUAGES.values() for i, native in enumerate(lang.digits)}
 _TO_ASCII = str.maketrans(_DIGIT_MAP)
 
 

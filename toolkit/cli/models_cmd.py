@@ -31,7 +31,8 @@ def list_models() -> None:
         p.name for p in models_dir().glob("*") if p.is_dir() and p.name not in registry()
     )
     for name in extra:
-        typer.echo(f"{name:28} {'(folder)':40} local")
+        test = "  TEST MODEL (random weights)" if read_marker(models_dir() / name) else ""
+        typer.echo(f"{name:28} {'(folder)':40} local{test}")
 
 
 @models_app.command("pull")

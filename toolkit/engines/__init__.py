@@ -22,7 +22,8 @@ def load_engine(name: str, model: str | None, **options: object) -> Engine:
             from toolkit.engines.ctranslate2_engine import CTranslate2Engine
         except ImportError as exc:
             raise ModelError(
-                f"the ctranslate2 engine is not available ({exc}): pip install 'mekong-toolkit[ct2]'"
+                f"the ctranslate2 engine is not available ({exc}): "
+                "pip install 'mekong-toolkit[ct2]'"
             ) from None
         return CTranslate2Engine(resolved, **options)  # type: ignore[arg-type]
     raise UsageError(f"unknown engine '{name}': choose one of {', '.join(ENGINES)}")

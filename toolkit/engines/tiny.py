@@ -39,7 +39,9 @@ def training_text(extra_files: list[Path] | None = None) -> list[str]:
     return lines
 
 
-def build_tiny(out_dir: Path, spec: TinySpec | None = None, extra_files: list[Path] | None = None) -> Path:
+def build_tiny(
+    out_dir: Path, spec: TinySpec | None = None, extra_files: list[Path] | None = None
+) -> Path:
     """Train the tokenizer, build a random M2M100 model and save both into `out_dir`."""
     spec = spec or TinySpec()
     import sentencepiece as spm
@@ -94,7 +96,11 @@ def build_tiny(out_dir: Path, spec: TinySpec | None = None, extra_files: list[Pa
             scale_embedding=True,
         )
         model = M2M100ForConditionalGeneration(config).eval()
-        staging = Path(tempfile.mkdtemp(prefix=".tiny-", dir=out_dir.parent if out_dir.parent.exists() else None))
+        staging = Path(
+            tempfile.mkdtemp(
+                prefix=".tiny-", dir=out_dir.parent if out_dir.parent.exists() else None
+            )
+        )
         try:
             model.save_pretrained(staging)
             tokenizer.save_pretrained(staging)

@@ -62,7 +62,9 @@ class TransformersEngine:
                 raise ModelError(offline_message(model.hub_id)) from None
             raise ModelError(f"cannot load model from {source}: {_first_line(exc)}") from None
         except (ValueError, KeyError) as exc:
-            raise ModelError(f"{source} is not a usable translation model: {_first_line(exc)}") from None
+            raise ModelError(
+                f"{source} is not a usable translation model: {_first_line(exc)}"
+            ) from None
         self.model.to(self.device).eval()
         self.family = "m2m100" if "M2M100Tokenizer" in type(self.tokenizer).__name__ else "nllb"
         self.info = EngineInfo("transformers", source, model.is_test_model)

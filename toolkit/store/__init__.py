@@ -140,7 +140,9 @@ def scan_store(out_dir: Path = Path("aligned")) -> pl.LazyFrame | None:
     files = sorted(Path(out_dir).glob("*.parquet"))
     if not files:
         return None
-    return pl.scan_parquet([str(f) for f in files], missing_columns="insert", extra_columns="ignore")
+    return pl.scan_parquet(
+        [str(f) for f in files], missing_columns="insert", extra_columns="ignore"
+    )
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> Path:
