@@ -93,3 +93,52 @@ def test_corrupt_docx(tmp_path):
     path.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(InputError, match="broken.docx"):
         documents.read(path)
+
+
+def _add_footnotes(path, notes):
+    """Add a footnotes part to a saved .docx (python-docx cannot write footnotes)."""
+    import zipfile
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    body = "".join(
+        f'<w:footnote w:id="{i}"><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:footnote>'
+        for i, text in enumerate(notes, start=1)
+    )
+    footnotes = (
+        f'<?xml version="1.0" encoding="UTF-8"?><w:footnotes xmlns:w="{w}">'
+        '<w:footnote w:id="-1" w:type="separator"><w:p><w:r><w:t>---</w:t></w:r></w:p>'
+        f"</w:footnote>{body}</w:footnotes>"
+    )
+    with zipfile.ZipFile(path) as zin:
+        items = {n: zin.read(n) for n in zin.namelist()}
+    items["word/footnotes.xml"] = footnotes.encode()
+    items["[Content_Types].xml"] = items["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/word/footnotes.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>',
+    )
+    items["word/_rels/document.xml.rels"] = items["word/_rels/document.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdFn1" Type="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>',
+    )
+    with zipfile.ZipFile(path, "w") as zout:
+        for name, data in items.items():
+            zout.writestr(name, data)
+
+
+def test_docx_footnotes_are_read_after_the_body(tmp_path):
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("The penal code was amended in 2024.")
+    path = tmp_path / "with-notes.docx"
+    d.save(path)
+    _add_footnotes(path, ["See the Penal Code, Article 12.", "ក្រមព្រហ្មទណ្ឌ"])
+    doc = documents.read(path)
+    texts = [doc.paragraph_text(p) for p in doc.paragraphs]
+    assert texts == [
+        "The penal code was amended in 2024.",
+        "See the Penal Code, Article 12.",
+        "ក្រមព្រហ្មទណ្ឌ",
+    ]

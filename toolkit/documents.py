@@ -195,4 +195,32 @@ def _read_docx(path: Path) -> str:
             for row in item.rows:
                 for cell in row.cells:
                     blocks.append(cell.text)
+    blocks.extend(_docx_footnotes(document))
     return "\n\n".join(b for b in blocks if b.strip())
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _docx_footnotes(document: object) -> list[str]:
+    """Footnote paragraphs (python-docx does not expose them), parsed with a safe XML parser."""
+    from defusedxml import ElementTree as SafeET
+
+    blocks: list[str] = []
+    package = document.part.package  # type: ignore[attr-defined]
+    for part in package.iter_parts():
+        if str(part.partname) not in ("/word/footnotes.xml", "/word/endnotes.xml"):
+            continue
+        try:
+            root = SafeET.fromstring(part.blob)
+        except Exception as exc:  # defusedxml raises its own and ParseError types
+            raise InputError(f"unreadable footnotes in .docx ({exc.__class__.__name__})") from None
+        for note in root:
+            note_id = note.get(f"{_W}id", "0")
+            if note_id.lstrip("-").isdigit() and int(note_id) <= 0:
+                continue  # separators
+            for para in note.iter(f"{_W}p"):
+                text = "".join(t.text or "" for t in para.iter(f"{_W}t"))
+                if text.strip():
+                    blocks.append(text)
+    return blocks
