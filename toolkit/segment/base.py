@@ -1,7 +1,8 @@
-"""Sentence segmentation: one public entry point, one strategy per language.
+"""Sentence segmentation: the public data types and the interface every language strategy has.
 
-A segmenter gets one paragraph at a time and returns character spans relative to it;
-`segment_document` turns those into document-wide spans with paragraph and segment ids.
+A language strategy (`Segmenter`) only sees clean sentence text (markup already removed by
+`toolkit.segment.structure`) and returns spans relative to it; the structure layer maps those
+back onto the normalised document, so `Segment.start`/`end` always index `Document.text`.
 """
 
 from __future__ import annotations
@@ -9,16 +10,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from toolkit.documents import Document
+# What a segment is, as decided by the structure layer (a sentence unless the line says more).
+# "rule" is a paragraph of markup only ("---"), kept as its own segment so nothing is lost.
+KINDS = ("sentence", "heading", "salutation", "dateline", "bullet", "rule")
 
 
 @dataclass(frozen=True)
 class Segment:
     seg_id: int
     para_id: int
-    start: int  # span in the normalised document text
+    start: int  # span in the normalised document text (covers markup characters too)
     end: int
-    text: str  # what gets translated (markup such as **bold** removed)
+    text: str  # what gets translated: markup such as **bold** or "# " removed, newlines as spaces
+    kind: str = "sentence"
+    # Markup removed from `text`, as (offset in `text`, removed string), in insertion order:
+    # `restore(seg)` puts it back, so nothing but the newline-to-space change is lost.
+    markup: tuple[tuple[int, str], ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -27,12 +34,44 @@ class Segment:
             "text": self.text,
             "start": self.start,
             "end": self.end,
+            "kind": self.kind,
+            "markup": [list(m) for m in self.markup],
         }
 
 
+def restore(seg: Segment) -> str:
+    """The segment's original characters (newlines read as spaces) rebuilt from text + markup."""
+    out: list[str] = []
+    pos = 0
+    for offset, piece in seg.markup:
+        out.append(seg.text[pos:offset])
+        out.append(piece)
+        pos = offset
+    out.append(seg.text[pos:])
+    return "".join(out)
+
+
 class Segmenter(Protocol):
+    """One language's sentence strategy."""
+
     lang: str
 
-    def split(self, paragraph: str) -> list[tuple[int, int]]:
-        """Sentence spans (start, end) inside one paragraph, whitespace trimmed."""
+    def split(self, text: str) -> list[tuple[int, int]]:
+        """Sentence spans (start, end) inside `text` (one structural unit), whitespace trimmed."""
         ...
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink a span so that it neither starts nor ends with whitespace."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def spans_from_cuts(text: str, cuts: list[int]) -> list[tuple[int, int]]:
+    """Trimmed, non-empty spans between sorted cut offsets (0 and len(text) implied)."""
+    bounds = [0, *sorted(set(c for c in cuts if 0 < c < len(text))), len(text)]
+    spans = [trim(text, s, e) for s, e in zip(bounds, bounds[1:], strict=False)]
+    return [(s, e) for s, e in spans if e > s]

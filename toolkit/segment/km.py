@@ -1,0 +1,36 @@
+"""Khmer: ។ (khan), ៕ (bariyoosan), ៚, ? and ! end a sentence.
+
+Never a boundary: ៗ (repetition mark), ៛ (riel sign), ៖ (colon), and the ។ inside or at
+the end of "។ល។" (et cetera). Spaces separate phrases in Khmer, so they never end a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from toolkit.segment.base import spans_from_cuts
+from toolkit.segment.latin import merge_letterless
+
+_CLOSERS = "\"'”’»)]}"
+# A sentence mark plus closing quotes/brackets; "។ល។" is matched whole so it is skipped.
+_MARK = re.compile(r"។\s*ល\s*។|[។៕៚]+[\"'”’»)\]}]*|[?!？！]+[\"'”’»)\]}]*(?=\s|$|[\u1780-\u17ff])")
+
+
+@dataclass
+class KhmerSegmenter:
+    lang: str = "km"
+
+    def split(self, text: str) -> list[tuple[int, int]]:
+        cuts = [m.end() for m in _MARK.finditer(text) if not m.group().endswith(("ល។", "ល ។"))]
+        cuts = [c for c in cuts if not _etc_follows(text, c)]
+        return merge_letterless(text, spans_from_cuts(text, cuts))
+
+
+def _etc_follows(text: str, cut: int) -> bool:
+    """'។ ល។' written with a space is still et cetera, not an end."""
+    return bool(re.match(r"\s*ល\s*។", text[cut:]))
+
+
+def segmenter() -> KhmerSegmenter:
+    return KhmerSegmenter()

@@ -1,0 +1,98 @@
+"""Shared rules for languages written in Latin script with spaces (English, Vietnamese).
+
+A sentence ends at ". ! ? …" (plus closing quotes/brackets) followed by whitespace, unless the
+word before the dot is an abbreviation that never ends a sentence (titles such as "H.E.",
+"Mr.", "PGS.TS."), or the next word starts in lower case. Abbreviations that may end a sentence
+("etc.", "a.m.", "U.S.") end one only when a typical sentence opener follows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from toolkit.segment.base import spans_from_cuts
+
+_OPENERS = "\"'“‘«([{"
+_CANDIDATE = re.compile(r"(?:\.{2,}|…|[.!?])+[\"'”’»)\]}]*(?=\s)")
+_WORD_BEFORE = re.compile(r"\S*$")
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+
+
+def words(text: str) -> frozenset[str]:
+    """A word set from a whitespace-separated list (keeps long lists readable)."""
+    return frozenset(text.split())
+
+
+@dataclass(frozen=True)
+class LatinRules:
+    """Abbreviation lists of one language (lower case, without the final dot)."""
+
+    never_final: frozenset[str]  # titles and the like: always followed by more of the sentence
+    maybe_final: frozenset[str]  # may end a sentence: only before a typical opener
+    openers: frozenset[str]  # words that typically start a sentence (lower case)
+    title_parts: frozenset[str] = field(default_factory=frozenset)  # joinable parts: "pgs.ts"
+
+
+@dataclass
+class LatinSegmenter:
+    lang: str
+    rules: LatinRules
+
+    def split(self, text: str) -> list[tuple[int, int]]:
+        cuts = [m.end() for m in _CANDIDATE.finditer(text) if self._is_boundary(text, m)]
+        return merge_letterless(text, spans_from_cuts(text, cuts))
+
+    def _is_boundary(self, text: str, match: re.Match[str]) -> bool:
+        following = text[match.end() :].lstrip()
+        if not following:
+            return True
+        first = following[0]
+        if first.islower():
+            return False  # "etc. and", "Why? he asked": the sentence goes on
+        punct = match.group().rstrip("\"'”’»)]}")
+        if "?" in punct or "!" in punct or "…" in punct or ".." in punct:
+            return True
+        word = _WORD_BEFORE.search(text[: match.start()]).group().lstrip(_OPENERS).lower()
+        if not word:
+            return True
+        next_word = re.match(r"[^\s]*", following).group().strip(_OPENERS + ",;:").lower()
+        kind = self._abbreviation(word)
+        if kind == "never":
+            return False
+        if kind == "maybe":
+            return next_word in self.rules.openers
+        return True
+
+    def _abbreviation(self, word: str) -> str | None:
+        """'never', 'maybe' or None for the word before a dot (lower case, no final dot)."""
+        rules = self.rules
+        if word in rules.maybe_final:
+            return "maybe"
+        if word in rules.never_final:
+            return "never"
+        parts = [p for p in word.split(".") if p]
+        if not parts:
+            return None
+        if all(len(p) == 1 and p.isalpha() for p in parts):
+            # Initials: "J." "J.F." read as part of a name; "U.S."-like acronyms may end one.
+            return "never" if len(parts) == 1 else "maybe"
+        if len(parts) > 1 and all(p in rules.title_parts or len(p) == 1 for p in parts):
+            return "never"
+        return None
+
+
+def merge_letterless(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join spans without any letter ("1.", "(a)", "2.1.") to the sentence that follows."""
+    merged: list[tuple[int, int]] = []
+    pending: int | None = None
+    for start, end in spans:
+        if pending is not None:
+            start, pending = pending, None
+        if not _HAS_LETTER.search(text[start:end]) and (start, end) != spans[-1]:
+            pending = start
+            continue
+        merged.append((start, end))
+    if pending is not None:
+        merged.append((pending, spans[-1][1]))
+    return merged

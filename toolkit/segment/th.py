@@ -1,0 +1,127 @@
+"""Thai: sentences are separated by spaces, and spaces also occur inside sentences.
+
+Every whitespace run between two pieces of text is a candidate; a small averaged-perceptron
+model (`toolkit/data/th-sentence-model.json.gz`, trained on UD Thai-TUD, CC BY-SA 4.0; retrain
+with `bench/train_thai_segmenter.py`) scores it from the characters on both sides, the lengths
+of the neighbouring chunks and the distance to the paragraph's ends. "?" and "!" before a space
+always end a sentence. Pure Python: no crfsuite, no pythainlp, no GPL code.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from toolkit.errors import ModelError
+from toolkit.segment.base import spans_from_cuts
+from toolkit.segment.latin import merge_letterless
+
+MODEL_FILE = "th-sentence-model.json.gz"
+_SPACE = re.compile(r"\s+")
+_HARD_END = re.compile(r"[?!]+[\"'”’»)\]}]*$")
+
+
+def _char_class(char: str) -> str:
+    if not char:
+        return "none"
+    if "\u0e01" <= char <= "\u0e2e":
+        return "tc"  # Thai consonant
+    if "\u0e30" <= char <= "\u0e4e":
+        return "tv"  # Thai vowel, tone mark or sign
+    if "\u0e50" <= char <= "\u0e59" or char.isdigit():
+        return "d"
+    if char.isalpha():
+        return "l"
+    return char if char in ".,:;?!()\"'“”-ฯๆ" else "o"
+
+
+def _bucket(n: int) -> str:
+    for limit in (2, 4, 8, 16, 32, 64, 128):
+        if n <= limit:
+            return str(limit)
+    return "big"
+
+
+def space_features(text: str, start: int, end: int) -> list[str]:
+    """Features of the whitespace run text[start:end] (shared by training and prediction)."""
+    left = text[:start]
+    right = text[end:]
+    prev_space = left.rfind(" ")
+    left_chunk = left[prev_space + 1 :]
+    next_space = right.find(" ")
+    right_chunk = right if next_space < 0 else right[:next_space]
+    feats = ["bias"]
+    for k in range(1, 7):
+        if len(left_chunk) >= k:
+            feats.append(f"L{k}={left_chunk[-k:]}")
+        if len(right_chunk) >= k:
+            feats.append(f"R{k}={right_chunk[:k]}")
+    feats.append(f"L2R2={left_chunk[-2:]}|{right_chunk[:2]}")
+    feats.append(f"L1R1={left_chunk[-1:]}|{right_chunk[:1]}")
+    feats.append(f"LC={_char_class(left_chunk[-1:])}|RC={_char_class(right_chunk[:1])}")
+    feats.append(f"LL={_bucket(len(left_chunk))}")
+    feats.append(f"RL={_bucket(len(right_chunk))}")
+    feats.append(f"LLRL={_bucket(len(left_chunk))}|{_bucket(len(right_chunk))}")
+    feats.append(f"DS={_bucket(len(left))}")
+    feats.append(f"DE={_bucket(len(right))}")
+    feats.append(f"WS={_bucket(end - start)}")
+    return feats
+
+
+@dataclass(frozen=True)
+class ThaiModel:
+    weights: dict[str, float]
+    threshold: float
+    min_chars: int = 0  # shortest sentence the decoder accepts
+
+    def score(self, feats: list[str]) -> float:
+        w = self.weights
+        return sum(w.get(f, 0.0) for f in feats)
+
+
+@lru_cache(maxsize=1)
+def load_model() -> ThaiModel:
+    """Load the shipped model once, on first use (about 0.1 s)."""
+    try:
+        raw = resources.files("toolkit").joinpath(f"data/{MODEL_FILE}").read_bytes()
+        data = json.loads(gzip.decompress(raw))
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"Thai segmentation model {MODEL_FILE} unreadable: {exc}") from exc
+    return ThaiModel(
+        data["weights"], float(data.get("threshold", 0.0)), int(data.get("min_chars", 0))
+    )
+
+
+@dataclass
+class ThaiSegmenter:
+    lang: str = "th"
+
+    def split(self, text: str) -> list[tuple[int, int]]:
+        model = load_model()
+        cuts: list[int] = []
+        scored: list[tuple[float, int]] = []
+        for m in _SPACE.finditer(text):
+            if m.start() == 0 or m.end() == len(text):
+                continue
+            if _HARD_END.search(text[: m.start()]) or "\n" in m.group():
+                cuts.append(m.start())
+                continue
+            score = model.score(space_features(text, m.start(), m.end()))
+            if score > model.threshold:
+                scored.append((score, m.start()))
+        # Best candidates first; one too close to an accepted cut or to either end would
+        # leave a fragment no sentence is that short, so it is dropped.
+        for _, pos in sorted(scored, reverse=True):
+            if pos >= model.min_chars and len(text) - pos >= model.min_chars and all(
+                abs(pos - c) >= model.min_chars for c in cuts
+            ):
+                cuts.append(pos)
+        return merge_letterless(text, spans_from_cuts(text, cuts))
+
+
+def segmenter() -> ThaiSegmenter:
+    return ThaiSegmenter()
