@@ -27,9 +27,12 @@ class KhmerSegmenter:
         return merge_letterless(text, spans_from_cuts(text, cuts))
 
 
+_ETC_AFTER = re.compile(r"\s*ល\s*។")
+
+
 def _etc_follows(text: str, cut: int) -> bool:
     """'។ ល។' written with a space is still et cetera, not an end."""
-    return bool(re.match(r"\s*ល\s*។", text[cut:]))
+    return bool(_ETC_AFTER.match(text, cut))
 
 
 def segmenter() -> KhmerSegmenter:

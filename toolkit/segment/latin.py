@@ -15,7 +15,7 @@ from toolkit.segment.base import spans_from_cuts
 
 _OPENERS = "\"'“‘«([{"
 _CANDIDATE = re.compile(r"(?:\.{2,}|…|[.!?])+[\"'”’»)\]}]*(?=\s)")
-_WORD_BEFORE = re.compile(r"\S*$")
+_NEXT_WORD = re.compile(r"\s*(\S*)")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -44,7 +44,8 @@ class LatinSegmenter:
         return merge_letterless(text, spans_from_cuts(text, cuts))
 
     def _is_boundary(self, text: str, match: re.Match[str]) -> bool:
-        following = text[match.end() :].lstrip()
+        # Positions, not slices: paragraphs can be long and every candidate is checked.
+        following = _NEXT_WORD.match(text, match.end()).group(1)
         if not following:
             return True
         first = following[0]
@@ -53,10 +54,13 @@ class LatinSegmenter:
         punct = match.group().rstrip("\"'”’»)]}")
         if "?" in punct or "!" in punct or "…" in punct or ".." in punct:
             return True
-        word = _WORD_BEFORE.search(text[: match.start()]).group().lstrip(_OPENERS).lower()
+        begin = match.start()
+        while begin > 0 and not text[begin - 1].isspace():
+            begin -= 1
+        word = text[begin : match.start()].lstrip(_OPENERS).lower()
         if not word:
             return True
-        next_word = re.match(r"[^\s]*", following).group().strip(_OPENERS + ",;:").lower()
+        next_word = following.strip(_OPENERS + ",;:").lower()
         kind = self._abbreviation(word)
         if kind == "never":
             return False

@@ -45,10 +45,12 @@ class LaoSegmenter:
 
     def split(self, text: str) -> list[tuple[int, int]]:
         cuts = [m.end() for m in _PUNCT.finditer(text) if not self._abbreviation(text, m)]
+        punct_cuts = iter(cuts[:] + [len(text) + 1])
+        next_punct = next(punct_cuts)
         last = 0
         for m in _SPACE.finditer(text):
-            if any(last < c <= m.start() for c in cuts):
-                last = max(c for c in cuts if c <= m.start())
+            while next_punct <= m.start():
+                last, next_punct = max(last, next_punct), next(punct_cuts)
             if self._space_boundary(text, m.start(), m.end(), last):
                 cuts.append(m.start())
                 last = m.start()
@@ -58,7 +60,10 @@ class LaoSegmenter:
     def _abbreviation(text: str, match: re.Match[str]) -> bool:
         if match.group()[0] != "." or len(match.group().rstrip("\"'”’»)]}")) > 1:
             return False
-        word = re.search(r"[\u0e80-\u0eff.]*$", text[: match.start()]).group()
+        begin = match.start()
+        while begin > 0 and ("\u0e80" <= text[begin - 1] <= "\u0eff" or text[begin - 1] == "."):
+            begin -= 1
+        word = text[begin : match.start()]
         parts = [p for p in word.split(".") if p]
         if not parts:
             return False
@@ -73,8 +78,9 @@ class LaoSegmenter:
         before = text[last:start].strip()
         if len(before) < MIN_CHARS or before.endswith(CONTINUERS) or before.endswith("ໆ,"):
             return False
-        after = text[end:].lstrip("\"“‘«(")
-        return after.startswith(OPENERS)
+        while end < len(text) and text[end] in "\"“‘«(":
+            end += 1
+        return text.startswith(OPENERS, end)
 
 
 def segmenter() -> LaoSegmenter:

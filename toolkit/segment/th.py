@@ -22,7 +22,6 @@ from toolkit.segment.latin import merge_letterless
 
 MODEL_FILE = "th-sentence-model.json.gz"
 _SPACE = re.compile(r"\s+")
-_HARD_END = re.compile(r"[?!]+[\"'”’»)\]}]*$")
 
 
 def _char_class(char: str) -> str:
@@ -48,12 +47,11 @@ def _bucket(n: int) -> str:
 
 def space_features(text: str, start: int, end: int) -> list[str]:
     """Features of the whitespace run text[start:end] (shared by training and prediction)."""
-    left = text[:start]
-    right = text[end:]
-    prev_space = left.rfind(" ")
-    left_chunk = left[prev_space + 1 :]
-    next_space = right.find(" ")
-    right_chunk = right if next_space < 0 else right[:next_space]
+    # Offsets, not slices of the whole text: paragraphs can be long.
+    prev_space = text.rfind(" ", 0, start)
+    left_chunk = text[prev_space + 1 : start]
+    next_space = text.find(" ", end)
+    right_chunk = text[end:] if next_space < 0 else text[end:next_space]
     feats = ["bias"]
     for k in range(1, 7):
         if len(left_chunk) >= k:
@@ -66,8 +64,8 @@ def space_features(text: str, start: int, end: int) -> list[str]:
     feats.append(f"LL={_bucket(len(left_chunk))}")
     feats.append(f"RL={_bucket(len(right_chunk))}")
     feats.append(f"LLRL={_bucket(len(left_chunk))}|{_bucket(len(right_chunk))}")
-    feats.append(f"DS={_bucket(len(left))}")
-    feats.append(f"DE={_bucket(len(right))}")
+    feats.append(f"DS={_bucket(start)}")
+    feats.append(f"DE={_bucket(len(text) - end)}")
     feats.append(f"WS={_bucket(end - start)}")
     return feats
 
@@ -96,6 +94,13 @@ def load_model() -> ThaiModel:
     )
 
 
+def _ends_hard(text: str, pos: int) -> bool:
+    """True when text[:pos] ends with "?" or "!" (plus closing quotes/brackets)."""
+    while pos > 0 and text[pos - 1] in "\"'”’»)]}":
+        pos -= 1
+    return pos > 0 and text[pos - 1] in "?!"
+
+
 @dataclass
 class ThaiSegmenter:
     lang: str = "th"
@@ -107,7 +112,7 @@ class ThaiSegmenter:
         for m in _SPACE.finditer(text):
             if m.start() == 0 or m.end() == len(text):
                 continue
-            if _HARD_END.search(text[: m.start()]) or "\n" in m.group():
+            if _ends_hard(text, m.start()) or "\n" in m.group():
                 cuts.append(m.start())
                 continue
             score = model.score(space_features(text, m.start(), m.end()))
