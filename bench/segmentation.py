@@ -80,8 +80,11 @@ def vlsp2013() -> Gold | None:
     spec = importlib.util.find_spec("underthesea")
     if spec is None or not spec.origin:
         return None
-    path = (Path(spec.origin).parent / "pipeline/pos_tag/models/pos_crf_vlsp2013_20230303"
-            / "test_output.txt")
+    path = (
+        Path(spec.origin).parent
+        / "pipeline/pos_tag/models/pos_crf_vlsp2013_20230303"
+        / "test_output.txt"
+    )
     if not path.exists():
         return None
     sentences, tokens = [], []
@@ -184,9 +187,7 @@ def tools(lang: str) -> tuple[dict[str, Callable[[Gold], set[int]]], list[str]]:
         except ImportError:
             notes.append("pythainlp/python-crfsuite not installed")
     if lang == "km":
-        found["split at every ។ ៕ ? !"] = per_line(
-            lambda t: re.split(r"(?<=[។៕?!])", t)
-        )
+        found["split at every ។ ៕ ? !"] = per_line(lambda t: re.split(r"(?<=[។៕?!])", t))
     if lang == "lo":
         found["split at every . ? !"] = per_line(lambda t: re.split(r"(?<=[.?!])\s", t))
     if importlib.util.find_spec("icu") is None:
@@ -220,8 +221,10 @@ def main() -> None:
             t0 = time.perf_counter()
             p, r, f1 = score(gold, system(gold), total)
             sec = time.perf_counter() - t0
-            print(f"{gold.name:28} {name:24} {len(gold.boundaries):>5} "
-                  f"{p:6.3f} {r:6.3f} {f1:6.3f} {sec:6.2f}")
+            print(
+                f"{gold.name:28} {name:24} {len(gold.boundaries):>5} "
+                f"{p:6.3f} {r:6.3f} {f1:6.3f} {sec:6.2f}"
+            )
         for note in notes:
             print(f"{gold.name:28} note: {note}")
 

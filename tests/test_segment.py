@@ -30,8 +30,10 @@ def texts(text: str, lang: str) -> list[str]:
             'He said, "No country can do it alone." Why? Because crime has no borders!',
             ['He said, "No country can do it alone."', "Why?", "Because crime has no borders!"],
         ),
-        ("It rose 3.5 per cent (see p. 4) in 2023. We thank Gen. Tea.",
-         ["It rose 3.5 per cent (see p. 4) in 2023.", "We thank Gen. Tea."]),
+        (
+            "It rose 3.5 per cent (see p. 4) in 2023. We thank Gen. Tea.",
+            ["It rose 3.5 per cent (see p. 4) in 2023.", "We thank Gen. Tea."],
+        ),
         ("We met in the U.S. The talks went well.", ["We met in the U.S.", "The talks went well."]),
     ],
 )
@@ -44,8 +46,10 @@ def test_english_abbreviations_numbers_quotes(text, expected):
     [
         (
             "PGS.TS. Nguyễn Văn An phát biểu tại TP. Hồ Chí Minh. Hội nghị kết thúc lúc 17 giờ.",
-            ["PGS.TS. Nguyễn Văn An phát biểu tại TP. Hồ Chí Minh.",
-             "Hội nghị kết thúc lúc 17 giờ."],
+            [
+                "PGS.TS. Nguyễn Văn An phát biểu tại TP. Hồ Chí Minh.",
+                "Hội nghị kết thúc lúc 17 giờ.",
+            ],
         ),
         (
             "GS.TSKH. Trần Bình và ThS. Lê Hoa đã tham dự. Q. Ba Đình có 14 phường.",
@@ -103,8 +107,7 @@ def test_thai_splits_at_some_spaces_only():
 
 def test_thai_question_mark_ends_and_salutation_line_stays_whole():
     text = (
-        "เรียน ท่านรัฐมนตรี ท่านเอกอัครราชทูต และแขกผู้มีเกียรติทุกท่าน\n"
-        "ทำไมเรื่องนี้สำคัญ? เพราะอาชญากรรมไม่มีพรมแดน"
+        "เรียน ท่านรัฐมนตรี ท่านเอกอัครราชทูต และแขกผู้มีเกียรติทุกท่าน\nทำไมเรื่องนี้สำคัญ? เพราะอาชญากรรมไม่มีพรมแดน"
     )
     segs = split_text(text, "th")
     assert segs[0].kind == "salutation"
@@ -205,3 +208,23 @@ def test_cli_bad_format_and_undetectable_language(mekong, workdir):
     assert bad.code != 0 and "format" in bad.err and "Traceback" not in bad.err
     auto = mekong("segment", "n.txt", "--lang", "auto")
     assert auto.code != 0 and "detect" in auto.err
+
+
+def test_thai_model_loads_only_when_thai_is_segmented():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys, toolkit.segment as s; from toolkit.documents import from_text; "
+        "s.segment(from_text('Hello. World.'), 'en'); "
+        "print('toolkit.segment.th' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert out.stdout.strip() == "False"

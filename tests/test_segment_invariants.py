@@ -9,11 +9,59 @@ from toolkit.documents import from_text
 from toolkit.segment import restore, segment
 
 PIECES = [
-    "Mr.", "H.E.", "U.S.", "e.g.", "No. 5", "3.5", "Hello", "world", "TP.", "PGS.TS.", "Hà Nội",
-    ".", "!", "?", "...", ",", ":", '"', "(", ")", "*", "**", "_", "#", "- ", "1. ", "---",
-    "។", "៕", "ៗ", "៛", "៖", "។ល។", "ខ្ញុំ", "សូមអរគុណ", "ປອ.", "ໆ", "ຂ້າພະເຈົ້າ", "ດັ່ງນັ້ນ",
-    "ລາວ", "ครับ", "นอกจากนี้", "ประเทศไทย", "ฯ", "Excellencies,", "Ladies and gentlemen,",
-    " ", " ", "  ", "\n", "\n\n", "\t", "\u200b",
+    "Mr.",
+    "H.E.",
+    "U.S.",
+    "e.g.",
+    "No. 5",
+    "3.5",
+    "Hello",
+    "world",
+    "TP.",
+    "PGS.TS.",
+    "Hà Nội",
+    ".",
+    "!",
+    "?",
+    "...",
+    ",",
+    ":",
+    '"',
+    "(",
+    ")",
+    "*",
+    "**",
+    "_",
+    "#",
+    "- ",
+    "1. ",
+    "---",
+    "។",
+    "៕",
+    "ៗ",
+    "៛",
+    "៖",
+    "។ល។",
+    "ខ្ញុំ",
+    "សូមអរគុណ",
+    "ປອ.",
+    "ໆ",
+    "ຂ້າພະເຈົ້າ",
+    "ດັ່ງນັ້ນ",
+    "ລາວ",
+    "ครับ",
+    "นอกจากนี้",
+    "ประเทศไทย",
+    "ฯ",
+    "Excellencies,",
+    "Ladies and gentlemen,",
+    " ",
+    " ",
+    "  ",
+    "\n",
+    "\n\n",
+    "\t",
+    "\u200b",
 ]
 TEXTS = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
 
@@ -45,7 +93,9 @@ def test_segments_never_overlap_and_lose_only_whitespace(text, lang):
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60),
-       st.sampled_from(["en", "km", "th"]))
+@given(
+    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60),
+    st.sampled_from(["en", "km", "th"]),
+)
 def test_arbitrary_text(text, lang):
     _check(text, lang)

@@ -22,6 +22,9 @@ def segment_command(
 ) -> None:
     """Split a document into sentences; blank lines separate paragraphs.
 
+    Headings, date lines, salutation lines and bullet items are segments of their own; jsonl
+    adds each segment's kind and the markdown markup removed from its text.
+
     Example: mekong segment speech.txt --lang km --format jsonl
     """
     if fmt not in ("text", "jsonl"):

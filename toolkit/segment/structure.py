@@ -228,8 +228,9 @@ def _attach(spans: list[Span], pieces: list[Piece]) -> list[Span]:
 
 def _text_and_markup(para: str, span: Span, pieces: list[Piece]) -> tuple[str, tuple]:
     """Segment text (markup out, newlines as spaces) and the removed markup with offsets."""
-    inside = sorted((p for p in pieces if span.start <= p.start and p.end <= span.end),
-                    key=lambda p: p.start)
+    inside = sorted(
+        (p for p in pieces if span.start <= p.start and p.end <= span.end), key=lambda p: p.start
+    )
     tokens: list[tuple[bool, str]] = []  # (is_markup, string)
     pos = span.start
     for piece in inside:

@@ -121,8 +121,10 @@ class ThaiSegmenter:
         # Best candidates first; one too close to an accepted cut or to either end would
         # leave a fragment no sentence is that short, so it is dropped.
         for _, pos in sorted(scored, reverse=True):
-            if pos >= model.min_chars and len(text) - pos >= model.min_chars and all(
-                abs(pos - c) >= model.min_chars for c in cuts
+            if (
+                pos >= model.min_chars
+                and len(text) - pos >= model.min_chars
+                and all(abs(pos - c) >= model.min_chars for c in cuts)
             ):
                 cuts.append(pos)
         return merge_letterless(text, spans_from_cuts(text, cuts))
