@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -213,7 +214,6 @@ def test_cli_bad_format_and_undetectable_language(mekong, workdir):
 def test_thai_model_loads_only_when_thai_is_segmented():
     import subprocess
     import sys
-    from pathlib import Path
 
     code = (
         "import sys, toolkit.segment as s; from toolkit.documents import from_text; "
@@ -228,3 +228,32 @@ def test_thai_model_loads_only_when_thai_is_segmented():
         cwd=Path(__file__).resolve().parent.parent,
     )
     assert out.stdout.strip() == "False"
+
+
+GOLD = Path(__file__).resolve().parent.parent / "bench" / "gold"
+
+
+def _gold_and_predicted(lang: str) -> tuple[set[int], set[int]]:
+    """Boundaries of bench/gold/<lang>.txt (line breaks and ‖) and of Mekong's segments,
+    both as the number of non-space characters before the boundary."""
+    marked = (GOLD / f"{lang}.txt").read_text(encoding="utf-8").replace(" ‖ ", " ‖")
+    gold, count = set(), 0
+    for ch in marked:
+        if ch in "‖\n":
+            gold.add(count)
+        elif not ch.isspace():
+            count += 1
+    doc = from_text(marked.replace("‖", ""))
+    predicted = {len("".join(doc.text[: s.end].split())) for s in segment(doc, lang)}
+    return {b for b in gold if 0 < b < count}, {b for b in predicted if 0 < b < count}
+
+
+@pytest.mark.parametrize("lang", ["en", "km"])
+def test_own_speech_gold_is_segmented_exactly(lang):
+    gold, predicted = _gold_and_predicted(lang)
+    assert predicted == gold
+
+
+def test_own_lao_gold_has_no_false_boundary():
+    gold, predicted = _gold_and_predicted("lo")
+    assert predicted <= gold and len(predicted) >= 0.9 * len(gold)
