@@ -257,3 +257,10 @@ def test_own_speech_gold_is_segmented_exactly(lang):
 def test_own_lao_gold_has_no_false_boundary():
     gold, predicted = _gold_and_predicted("lo")
     assert predicted <= gold and len(predicted) >= 0.9 * len(gold)
+
+
+def test_thai_line_starting_with_a_pronoun_is_still_split():
+    text = "ท่านนายกรัฐมนตรีเดินทางถึงกรุงเวียงจันทน์เมื่อเช้านี้แล้ว ขอบคุณครับ"
+    segs = split_text(text, "th")
+    assert segs[0].kind == "sentence"
+    assert len(segs) >= 2 and segs[-1].text.endswith("ขอบคุณครับ")

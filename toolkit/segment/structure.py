@@ -41,8 +41,9 @@ _SALUTATION_START = re.compile(
     r"guests|delegates|participants|mr\.?\s+(?:chair|president|speaker)|madam|"
     r"kính\s+thưa|thưa|kính\s+gửi|thân\s+mến|"
     r"សម្តេច|សម្ដេច|ឯកឧត្តម|លោកជំទាវ|អស់លោក|សូមគោរព|"
-    r"ຮຽນ|ພະນະທ່ານ|ທ່ານ|ເຖິງ|ບັນດາ|"
-    r"เรียน|กราบเรียน|ท่าน|ฯพณฯ)",
+    # Thai and Lao lines carry no final mark, so only unambiguous openers count there.
+    r"ຮຽນ|ເຖິງ|ພະນະທ່ານ|ບັນດາທ່ານ|ທ່ານປະທານ|"
+    r"เรียน|กราบเรียน|ฯพณฯ|ท่านผู้มีเกียรติ|ท่านผู้ทรงเกียรติ|ท่านประธาน)",
     re.IGNORECASE,
 )
 _MONTHS = (
