@@ -186,3 +186,12 @@ def test_missing_file(mekong, workdir):
 def test_help_has_an_example(mekong):
     result = mekong("check", "--help")
     assert result.code == 0 and "Example: mekong check" in result.out
+
+
+def test_kiwi_unavailable_is_one_clear_line(mekong, workdir, monkeypatch):
+    monkeypatch.setitem(sys.modules, "comet", None)  # as if unbabel-comet were not installed
+    src_file = _write(workdir / "src.en", _lines("en"))
+    hyp = _write(workdir / "hyp.km", _lines("km"))
+    result = mekong("check", src_file, hyp, "--src", "en", "--tgt", "km", "--kiwi", "models/kiwi")
+    assert result.code == 4 and "unbabel-comet" in result.err
+    assert len(result.err.strip().splitlines()) == 1 and result.out == ""
