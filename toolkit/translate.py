@@ -29,6 +29,7 @@ class TranslateOptions:
     out_dir: Path = Path("aligned")
     glossary: Any = None  # toolkit.glossary.Glossary, or None for --no-glossary
     use_tm: bool = True
+    roundtrip: bool = False  # translate each output back with the same engine (quality signal)
 
 
 @dataclass
@@ -70,7 +71,10 @@ def translate_document(
         ]
         texts = [s.text for s in segments]
         hyps = engine.translate(texts, src, tgt, constraints=constraints, progress=progress)
-        for seg, seg_hits, hyp in zip(segments, hits, hyps, strict=True):
+        backs = None
+        if options.roundtrip:
+            backs = back_translate(engine, [h.text for h in hyps], tgt, src)
+        for i, (seg, seg_hits, hyp) in enumerate(zip(segments, hits, hyps, strict=True)):
             checks = glossary.verify(hyp.text, seg_hits, tgt) if glossary else []
             term_rows = [c.as_dict() if hasattr(c, "as_dict") else dict(c) for c in checks]
             q = quality.score_segment(
@@ -81,6 +85,7 @@ def translate_document(
                 logprob=hyp.logprob,
                 terms=term_rows,
                 test_model=engine.info.test_model,
+                back_text=backs[i] if backs else None,
             )
             rows.append(
                 {
@@ -113,12 +118,23 @@ def translate_document(
     return TranslationResult(frame, path, segments, engine.info.test_model, summarize(frame))
 
 
+def back_translate(engine: Engine, texts: list[str], tgt: str, src: str) -> list[str]:
+    """The outputs translated back into the source (round trip); empty outputs stay empty."""
+    todo = [i for i, t in enumerate(texts) if t.strip()]
+    back = engine.translate([texts[i] for i in todo], tgt, src) if todo else []
+    result = [""] * len(texts)
+    for i, hyp in zip(todo, back, strict=True):
+        result[i] = hyp.text
+    return result
+
+
 def summarize(frame: pl.DataFrame) -> dict[str, Any]:
     """Per-target counts of statuses and origins, term success and the worst segments."""
     per_target: dict[str, dict[str, Any]] = {}
     for tgt in frame["tgt_lang"].unique(maintain_order=True).to_list():
         part = frame.filter(pl.col("tgt_lang") == tgt)
         terms = [t for row in part["terms"].to_list() for t in (row or [])]
+        flag_lists = part["signals"].struct.field("flags").to_list()
         per_target[tgt] = {
             "segments": part.height,
             "status": dict(Counter(part["status"].to_list())),
@@ -126,6 +142,12 @@ def summarize(frame: pl.DataFrame) -> dict[str, Any]:
             "mean_score": float(part["score"].mean() or 0.0),
             "terms": len(terms),
             "terms_found": sum(1 for t in terms if t["found"]),
+            "flags": dict(Counter(f for row in flag_lists for f in row or [])),
         }
-    worst = frame.sort("score").head(5).select("seg_id", "tgt_lang", "score", "status", "src_text")
+    worst = (
+        frame.sort("score")
+        .head(5)
+        .with_columns(pl.col("signals").struct.field("flags").alias("flags"))
+        .select("seg_id", "tgt_lang", "score", "status", "flags", "src_text")
+    )
     return {"targets": per_target, "worst": worst.to_dicts()}

@@ -13,8 +13,10 @@ from toolkit.cli.app import app, run
 
 # Command modules register themselves on import; keep this list sorted.
 from toolkit.cli import (  # noqa: E402,F401  isort: skip
+    check_cmd,
     export_cmd,
     models_cmd,
+    score_cmd,
     segment_cmd,
     translate_cmd,
 )

@@ -34,6 +34,9 @@ def translate_command(
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
     threads: int | None = typer.Option(None, "--threads", min=1, help="CPU threads."),
     encoding: str | None = typer.Option(None, "--encoding", help="Input encoding if not UTF-8/16."),
+    roundtrip: bool = typer.Option(
+        False, "--roundtrip", help="Also translate back and score the round trip (chrF); ~2x time."
+    ),
 ) -> None:
     """Translate a document into one or more languages and store the aligned result.
 
@@ -45,7 +48,9 @@ def translate_command(
     doc = documents.read(file, encoding=encoding)
     the_id = store.check_doc_id(doc_id) if doc_id else store.doc_id_from(str(file))
     store.ensure_writable(out)
-    options = TranslateOptions(src=src_code, tgts=tgt_codes, doc_id=the_id, out_dir=out)
+    options = TranslateOptions(
+        src=src_code, tgts=tgt_codes, doc_id=the_id, out_dir=out, roundtrip=roundtrip
+    )
     eng = load_engine(
         engine, model, beam_size=beam, batch_size=batch_size, device=device, threads=threads
     )
@@ -93,9 +98,17 @@ def print_summary(result: TranslationResult) -> None:
             f"{tgt:6} {info['segments']:>5} {status.get('ok', 0):>4} {status.get('review', 0):>6} "
             f"{status.get('bad', 0):>4} {info['mean_score']:>6.2f} {terms:>9}"
         )
+    for tgt, info in stats["targets"].items():
+        flags = sorted(info.get("flags", {}).items(), key=lambda kv: (-kv[1], kv[0]))
+        if flags:
+            typer.echo(f"flags {tgt}: " + ", ".join(f"{name} {n}" for name, n in flags))
     if stats["worst"]:
         typer.echo("worst segments:")
         for row in stats["worst"]:
             text = row["src_text"].replace("\n", " ")
             text = text if len(text) <= 60 else text[:57] + "..."
-            typer.echo(f"  #{row['seg_id']:<4} {row['tgt_lang']} {row['score']:.2f} {row['status']:6} {text}")
+            flags = ",".join(row.get("flags") or []) or "-"
+            typer.echo(
+                f"  #{row['seg_id']:<4} {row['tgt_lang']} {row['score']:.2f} {row['status']:6} "
+                f"{text}  [{flags}]"
+            )

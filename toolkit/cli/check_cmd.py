@@ -1,0 +1,79 @@
+"""`mekong check`: score existing line-aligned translations without translating them."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from toolkit.cli.app import app
+from toolkit.errors import UsageError
+from toolkit.quality import score_segment
+from toolkit.quality.lines import read_aligned
+from toolkit.translate import check_languages
+
+
+def _term_rows(glossary: Any, src_lines: list[str], hyp_lines: list[str], src: str, tgt: str):
+    """Per line, the glossary's verify() results as dicts (empty lists without a glossary)."""
+    if glossary is None:
+        return [[] for _ in src_lines]
+    rows = []
+    for src_text, hyp in zip(src_lines, hyp_lines, strict=True):
+        hits = glossary.match(src_text, src)
+        rows.append([c.as_dict() for c in glossary.verify(hyp, hits, tgt)])
+    return rows
+
+
+def _load_glossary(path: Path) -> Any:
+    try:
+        from toolkit.glossary import load_glossary
+    except ImportError:
+        raise UsageError("--glossary: the glossary module is not available") from None
+    return load_glossary(path)
+
+
+@app.command("check")
+def check_command(
+    src_file: Path = typer.Argument(..., help="Source text, one segment a line."),
+    hyp_file: Path = typer.Argument(..., help="Translations, line-aligned with the source."),
+    src: str = typer.Option(..., "--src", help="Source language (en km lo th vi)."),
+    tgt: str = typer.Option(..., "--tgt", help="Target language (en km lo th vi)."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text or jsonl (with all signals)."),
+    glossary: Path | None = typer.Option(None, "--glossary", help="Glossary TSV to verify."),
+    kiwi: str | None = typer.Option(
+        None, "--kiwi", help="Local CometKiwi model folder (needs unbabel-comet)."
+    ),
+    encoding: str | None = typer.Option(None, "--encoding", help="Input encoding if not UTF-8/16."),
+) -> None:
+    """Score existing translations line by line: score, status (ok/review/bad) and flags.
+
+    Example: mekong check speech.en.txt speech.km.txt --src en --tgt km --glossary G.tsv
+    """
+    if fmt not in ("text", "jsonl"):
+        raise UsageError(f"--format {fmt}: choose text or jsonl")
+    src_code, (tgt_code,) = check_languages(src, [tgt])
+    src_lines, hyp_lines = read_aligned([src_file, hyp_file], encoding)
+    gloss = _load_glossary(glossary) if glossary else None
+    term_rows = _term_rows(gloss, src_lines, hyp_lines, src_code, tgt_code)
+    kiwi_scores: list[float | None] = [None] * len(src_lines)
+    if kiwi:
+        from toolkit.quality.kiwi import load_kiwi
+
+        kiwi_scores = list(load_kiwi(kiwi).score(src_lines, hyp_lines))
+    statuses: Counter[str] = Counter()
+    for i, (s, h, t, k) in enumerate(
+        zip(src_lines, hyp_lines, term_rows, kiwi_scores, strict=True), start=1
+    ):
+        q = score_segment(s, h, src_code, tgt_code, terms=t, kiwi=k)
+        statuses[q.status] += 1
+        if fmt == "jsonl":
+            record = {"line": i, "score": q.score, "status": q.status, "flags": q.flags}
+            record |= {"signals": q.signals, "terms": t}
+            typer.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            typer.echo(f"{i}\t{q.status}\t{q.score:.2f}\t{','.join(q.flags) or '-'}")
+    summary = ", ".join(f"{statuses[s]} {s}" for s in ("ok", "review", "bad"))
+    typer.echo(f"{len(src_lines)} lines: {summary}", err=True)
