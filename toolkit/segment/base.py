@@ -45,7 +45,7 @@ def restore(seg: Segment) -> str:
     pos = 0
     for offset, piece in seg.markup:
         out.append(seg.text[pos:offset])
-        out.append(piece)
+        out.append(piece.replace("\n", " "))
         pos = offset
     out.append(seg.text[pos:])
     return "".join(out)
