@@ -14,7 +14,9 @@ from toolkit.cli.app import app, run
 # Command modules register themselves on import; keep this list sorted.
 from toolkit.cli import (  # noqa: E402,F401  isort: skip
     export_cmd,
+    import_cmd,
     models_cmd,
+    review_cmd,
     segment_cmd,
     translate_cmd,
 )
