@@ -60,6 +60,7 @@ def test_xlsx_edit_reaches_store_and_next_export(mekong, stored, workdir):
         ("km", 1): {"tgt_text": "ក្រសួងយុត្តិធម៌ សូមស្វាគមន៍"},
         ("km", 3): {"review": "approved"},
         ("vi", 2): {"review": "rejected"},
+        ("vi", 3): {"tgt_text": ""},  # a cleared cell never blanks a translation
     })
     dry = mekong("import-review", "edited.xlsx", "--dry-run")
     assert dry.code == 0 and "would change 3 of" in dry.out
@@ -69,7 +70,7 @@ def test_xlsx_edit_reaches_store_and_next_export(mekong, stored, workdir):
     assert "segment 1 (km): text edited, new -> edited" in result.out
     assert "segment 3 (km): new -> approved" in result.out
     assert "segment 2 (vi): new -> rejected" in result.out
-    assert "changed 3 of" in result.out
+    assert "changed 3 of" in result.out and "segment 3 (vi): empty target ignored" in result.out
     row = _row(stored, 1, "km")
     assert row["tgt_text"] == "ក្រសួងយុត្តិធម៌ សូមស្វាគមន៍" and row["review"] == "edited"
     assert row["mt_text"] == old["mt_text"] == old["tgt_text"]
@@ -100,7 +101,7 @@ def test_xliff_and_tmx_edits(mekong, stored, workdir):
     assert mekong("export", DOC_ID, "--format", "tmx", "--tgt", "km", "-o", "r.tmx").code == 0
     tmx = (workdir / "r.tmx").read_text(encoding="utf-8")
     new, approved = '<prop type="x-review">new</prop>', '<prop type="x-review">approved</prop>'
-    tmx = tmx.replace(new, approved, 1)
+    tmx = tmx.replace(new, approved, 1).replace('xml:lang="km"', 'xml:lang="km-KH"')
     (workdir / "r.tmx").write_text(tmx, encoding="utf-8")
     result = mekong("import-review", "r.tmx")
     assert result.code == 0 and "segment 0 (km): new -> approved" in result.out

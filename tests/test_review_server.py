@@ -78,6 +78,10 @@ def test_actions_are_saved_to_the_store(served):
     response, _ = request(port, "POST", "/api/review", {"seg_id": 1, "tgt_lang": "km",
                                                         "action": "drop table"})
     assert response.status == 400
+    stale = {"seg_id": 3, "tgt_lang": "km", "action": "approve", "src_text": "an older sentence"}
+    response, body = request(port, "POST", "/api/review", stale)
+    assert response.status == 409 and b"reload" in body
+    assert pl.read_parquet(path).filter(pl.col("seg_id") == 3)["review"].to_list() == ["new"] * 2
 
 
 def test_foreign_requests_are_refused(served):

@@ -20,8 +20,8 @@ from typing import Any
 import polars as pl
 
 from toolkit import store
-from toolkit.errors import MekongError
-from toolkit.review.changes import ReviewChange, update_store
+from toolkit.errors import MekongError, StoreError
+from toolkit.review.changes import Applied, ReviewChange, apply_changes
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 STATIC_FILES = {
@@ -103,11 +103,22 @@ class ReviewApp:
         text = body.get("text")
         if text is not None and not isinstance(text, str):
             raise ValueError("text must be a string")
-        if action == "edit" and text is None:
-            raise ValueError("an edit needs text")
+        if action == "edit" and not (text or "").strip():
+            raise ValueError("an edit needs a non-empty target text")
+        expected_src = body.get("src_text")
         change = ReviewChange(seg_id, tgt, review=ACTIONS[action], tgt_text=text)
+
+        def apply(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Applied]]:
+            # the page may be older than the store (a re-run renumbers segments): refuse then
+            hit = frame.filter((pl.col("seg_id") == seg_id) & (pl.col("tgt_lang") == tgt))
+            if isinstance(expected_src, str) and hit.height and hit["src_text"][0] != expected_src:
+                raise StoreError(
+                    f"segment {seg_id} changed in the store since the page was loaded: reload"
+                )
+            return apply_changes(frame, [change])
+
         with self.lock:
-            applied = update_store(self.path, [change])
+            applied = store.update_doc(self.path, apply)
             frame = store.read_doc(self.path)
         row = frame.filter((pl.col("seg_id") == seg_id) & (pl.col("tgt_lang") == tgt)).to_dicts()
         return {"changed": bool(applied), "row": row_view(row[0])}

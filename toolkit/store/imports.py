@@ -92,6 +92,9 @@ def plan_changes(
             )
         text = _norm(row.tgt_text)
         new_text = text if text != old["tgt_text"] else None
+        if new_text is not None and not new_text.strip():
+            kept.append(f"segment {row.seg_id} ({row.tgt_lang}): empty target ignored")
+            new_text = None
         stale = (
             new_text is not None
             and old["review"] in ("edited", "approved")

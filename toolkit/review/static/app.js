@@ -190,7 +190,7 @@ async function act(action, row, btn) {
   const key = keyOf(row);
   if (action === "edit") { state.editing.add(key); render(); return; }
   if (action === "cancel") { state.editing.delete(key); render(); return; }
-  const body = { seg_id: row.seg_id, tgt_lang: row.tgt_lang };
+  const body = { seg_id: row.seg_id, tgt_lang: row.tgt_lang, src_text: row.src_text };
   if (action === "save" || action === "save-approve") {
     const area = btn.closest("section").querySelector("textarea.editor");
     body.text = area.value;

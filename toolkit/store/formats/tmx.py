@@ -39,6 +39,10 @@ def _tmx_date(value: Any) -> str | None:
     return value.strftime("%Y%m%dT%H%M%SZ")
 
 
+def _primary(tag: str | None) -> str:
+    return (tag or "").split("-")[0].split("_")[0].lower()
+
+
 def _prop(parent: ET.Element, name: str, value: object) -> None:
     el = ET.SubElement(parent, "prop", {"type": f"x-{name}"})
     el.text = xml_text(str(value).lower() if isinstance(value, bool) else value)
@@ -98,6 +102,8 @@ class TmxFormat(ExportFormat):
         root = parse_xml(data, where)
         if root.tag != "tmx":
             raise InputError(f"{where}: not a TMX file (root element <{root.tag}>)")
+        header = root.find("header")
+        root_srclang = header.get("srclang", "") if header is not None else ""
         rows = []
         for n, tu in enumerate(root.iter("tu"), start=1):
             props = {
@@ -108,9 +114,10 @@ class TmxFormat(ExportFormat):
                     f"{where}: tu #{n} has no x-doc_id/x-seg_id/x-tgt_lang props "
                     "(not exported by Mekong)"
                 )
-            tgt = props["tgt_lang"]
+            tgt = _primary(props["tgt_lang"])
+            # CAT tools may rewrite "km" as "km-KH" or "KM": compare primary language subtags
             texts = {
-                tuv.get(XML_LANG) or tuv.get("lang"): "".join(tuv.find("seg").itertext())
+                _primary(tuv.get(XML_LANG) or tuv.get("lang")): "".join(tuv.find("seg").itertext())
                 for tuv in tu.iter("tuv")
                 if tuv.find("seg") is not None
             }
@@ -123,7 +130,7 @@ class TmxFormat(ExportFormat):
                     tgt_lang=tgt,
                     tgt_text=texts[tgt],
                     review=props.get("review") or None,
-                    src_text=texts.get(tu.get("srclang")),
+                    src_text=texts.get(_primary(tu.get("srclang") or root_srclang)),
                 )
             )
         return rows
