@@ -174,6 +174,8 @@ def make_handler(app: ReviewApp) -> type[BaseHTTPRequestHandler]:
             if path in STATIC_FILES:
                 name, ctype = STATIC_FILES[path]
                 return self._send(HTTPStatus.OK, (STATIC_DIR / name).read_bytes(), ctype)
+            if path == "/favicon.ico":
+                return self._send(HTTPStatus.NO_CONTENT, b"", "image/x-icon")
             if path == "/api/doc":
                 try:
                     return self._json(HTTPStatus.OK, app.document())

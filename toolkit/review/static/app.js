@@ -188,7 +188,14 @@ async function post(body) {
 
 async function act(action, row, btn) {
   const key = keyOf(row);
-  if (action === "edit") { state.editing.add(key); render(); return; }
+  if (action === "edit") {
+    state.editing.add(key);
+    render();
+    const box = document.querySelector(
+      "section[data-seg='" + row.seg_id + "'][data-tgt='" + CSS.escape(row.tgt_lang) + "'] textarea");
+    if (box) box.focus();
+    return;
+  }
   if (action === "cancel") { state.editing.delete(key); render(); return; }
   const body = { seg_id: row.seg_id, tgt_lang: row.tgt_lang, src_text: row.src_text };
   if (action === "save" || action === "save-approve") {
