@@ -15,7 +15,9 @@ from toolkit.cli.app import app, run
 from toolkit.cli import (  # noqa: E402,F401  isort: skip
     check_cmd,
     export_cmd,
+    import_cmd,
     models_cmd,
+    review_cmd,
     score_cmd,
     segment_cmd,
     translate_cmd,

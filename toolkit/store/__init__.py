@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 
@@ -51,6 +51,8 @@ BASE_SCHEMA: dict[str, pl.DataType] = {
     "src_end": pl.Int64(),
 }
 REQUIRED = [*list(BASE_SCHEMA)[:17], "signals"]
+
+T = TypeVar("T")
 
 _DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
@@ -164,3 +166,20 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
         if os.path.exists(tmp_name):
             os.unlink(tmp_name)
     return path
+
+
+def update_doc(path: Path, change: Callable[[pl.DataFrame], tuple[pl.DataFrame, T]]) -> T:
+    """Read-modify-write one stored document under its lock; the rename keeps it atomic.
+
+    `change` returns the new frame and a result for the caller; when it returns the very same
+    frame object nothing is written (an import that changes nothing leaves the file untouched).
+    """
+    from toolkit.store.lock import exclusive
+
+    path = Path(path)
+    with exclusive(path):
+        frame = read_doc(path)
+        new, result = change(frame)
+        if new is not frame:
+            write_frame(new, path)
+    return result

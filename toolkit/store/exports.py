@@ -1,31 +1,52 @@
-"""Export formats of stored documents (one function per format)."""
+"""Exporting stored documents: picks the format module and splits per-target formats.
+
+The formats themselves live in `toolkit.store.formats` (one module each).
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
 
-EXPORT_FORMATS = ("tsv",)
+from toolkit.errors import UsageError
+from toolkit.store.formats import EXPORT_FORMATS, get_format
 
-TSV_COLUMNS = [
-    "doc_id", "seg_id", "para_id", "src_lang", "tgt_lang", "src_text", "tgt_text",
-    "origin", "score", "status", "review",
-]
+__all__ = ["EXPORT_FORMATS", "export_files", "export_frame", "select_rows"]
 
 
-def _clean(value: object) -> str:
-    text = "" if value is None else str(value)
-    return text.replace("\t", " ").replace("\r", " ").replace("\n", "\\n")
+def select_rows(
+    frame: pl.DataFrame, tgt: str | None = None, review: str | None = None
+) -> pl.DataFrame:
+    """Rows of one target and/or review state (`--tgt`, `--status`)."""
+    if tgt:
+        frame = frame.filter(pl.col("tgt_lang") == tgt)
+    if review:
+        frame = frame.filter(pl.col("review") == review)
+    return frame
 
 
-def to_tsv(frame: pl.DataFrame) -> str:
-    """One row per segment and target; tabs and newlines inside text are escaped."""
-    lines = ["\t".join(TSV_COLUMNS)]
-    for row in frame.select(TSV_COLUMNS).iter_rows():
-        lines.append("\t".join(_clean(v) for v in row))
-    return "\n".join(lines) + "\n"
+def export_frame(frame: pl.DataFrame, fmt: str) -> bytes:
+    """One file's bytes; a per-target format (XLIFF) needs a single target language here."""
+    spec = get_format(fmt)
+    if frame.is_empty():
+        raise UsageError("nothing to export: no rows match")
+    if spec.per_target and frame["tgt_lang"].n_unique() > 1:
+        raise UsageError(f"{fmt} holds one target language per file: pass --tgt or --output")
+    return spec.export(frame)
 
 
-def export_frame(frame: pl.DataFrame, fmt: str) -> str | bytes:
-    if fmt == "tsv":
-        return to_tsv(frame)
-    raise ValueError(fmt)
+def export_files(frame: pl.DataFrame, fmt: str, out: Path) -> dict[Path, bytes]:
+    """Files to write for `--output out`: one, or one per target (`out.km.xlf`) for XLIFF."""
+    spec = get_format(fmt)
+    if frame.is_empty():
+        raise UsageError("nothing to export: no rows match")
+    targets = sorted(set(frame["tgt_lang"].to_list()))
+    if not spec.per_target or len(targets) == 1:
+        return {out: export_frame(frame, fmt)}
+    return {
+        out.with_name(f"{out.stem}.{tgt}{out.suffix or spec.extension}"): spec.export(
+            frame.filter(pl.col("tgt_lang") == tgt)
+        )
+        for tgt in targets
+    }

@@ -1,0 +1,62 @@
+"""`mekong import-review` (reviewed files back into the store) and `mekong export-tm`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from toolkit.cli.app import app
+from toolkit.cli.export_cmd import write_exports
+from toolkit.errors import UsageError
+from toolkit.store.exports import export_frame
+from toolkit.store.imports import import_review, tm_frame
+
+
+@app.command("import-review")
+def import_review_command(
+    file: Path = typer.Argument(..., help="A reviewed export: .xlsx, .xlf/.xliff or .tmx."),
+    store_dir: Path = typer.Option(Path("aligned"), "--store", help="Store folder."),
+    doc: str | None = typer.Option(
+        None, "--doc", help="Refuse the file unless it is of this document id."
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Report the changes, write nothing."),
+) -> None:
+    """Apply edited targets and approvals from a reviewed file to its stored document.
+
+    Example: mekong import-review speech.xlsx --store aligned/
+    """
+    report = import_review(file, store_dir, doc=doc, dry_run=dry_run)
+    for change in report.applied:
+        what = "text edited, " if change.text_changed else ""
+        typer.echo(
+            f"segment {change.seg_id} ({change.tgt_lang}): {what}"
+            f"{change.old_review} -> {change.new_review}"
+        )
+    for line in report.kept:
+        typer.echo(line)
+    verb = "would change" if dry_run else "changed"
+    typer.echo(
+        f"{report.doc_id}: {verb} {len(report.applied)} of {report.rows} rows"
+        + ("" if dry_run or not report.applied else f" in {report.path}")
+    )
+
+
+@app.command("export-tm")
+def export_tm_command(
+    fmt: str = typer.Option("tmx", "--format", "-f", help="tmx (the format CAT tools share)."),
+    out: Path | None = typer.Option(None, "--output", "-o", help="Output file (default: stdout)."),
+    store_dir: Path = typer.Option(Path("aligned"), "--store", help="Store folder."),
+    tgt: str | None = typer.Option(None, "--tgt", help="Only this target language."),
+) -> None:
+    """Export every approved or edited segment of the store as a translation memory.
+
+    Example: mekong export-tm --format tmx -o mekong-tm.tmx
+    """
+    if fmt != "tmx":
+        raise UsageError(f"--format {fmt}: export-tm writes tmx")
+    data = export_frame(tm_frame(store_dir, tgt), "tmx")
+    if out is None:
+        typer.echo(data.decode("utf-8"), nl=False)
+    else:
+        write_exports({out: data})

@@ -1,0 +1,1 @@
+"""Reviewing stored translations: state changes (`changes`) and the local review page (`server`)."""

@@ -1,0 +1,135 @@
+"""How a reviewer's action changes a stored row: the one place shared by the page and imports.
+
+`review` becomes edited | approved | rejected (or back to new); `tgt_text` takes the edit while
+`mt_text` keeps the machine output; each glossary term's `found` is re-checked on the new text so
+the page and exports never show a stale "missing term".
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from toolkit import store
+from toolkit.errors import InputError, UsageError
+
+REVIEWS = store.REVIEWS
+Key = tuple[int, str]
+
+
+@dataclass(frozen=True)
+class ReviewChange:
+    """One requested change; `tgt_text=None` keeps the text, `review=None` derives it."""
+
+    seg_id: int
+    tgt_lang: str
+    review: str | None = None
+    tgt_text: str | None = None
+
+
+@dataclass(frozen=True)
+class Applied:
+    """A change that altered the store (for reports): the row key, old and new state and text."""
+
+    seg_id: int
+    tgt_lang: str
+    old_review: str
+    new_review: str
+    old_text: str
+    new_text: str
+
+    @property
+    def text_changed(self) -> bool:
+        return self.old_text != self.new_text
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "seg_id": self.seg_id,
+            "tgt_lang": self.tgt_lang,
+            "old_review": self.old_review,
+            "review": self.new_review,
+            "text_changed": self.text_changed,
+        }
+
+
+def _norm(text: str) -> str:
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def term_found(tgt_text: str, expected: str | None) -> bool:
+    """Whether any ` | `-separated variant of the expected target form occurs in the text."""
+    variants = [v.strip() for v in (expected or "").split("|") if v.strip()]
+    if not variants:
+        return True
+    text = _norm(tgt_text)
+    return any(_norm(v) in text for v in variants)
+
+
+def recheck_terms(terms: list[dict[str, Any]] | None, tgt_text: str) -> list[dict[str, Any]]:
+    return [{**t, "found": term_found(tgt_text, t.get("tgt"))} for t in (terms or [])]
+
+
+def _resolve(change: ReviewChange, old_review: str, old_text: str) -> tuple[str, str]:
+    """The (review, text) a change leads to; an unchanged text never counts as an edit."""
+    text = old_text if change.tgt_text is None else change.tgt_text
+    if change.review is not None and change.review not in REVIEWS:
+        raise UsageError(f"review state {change.review!r}: use one of {', '.join(REVIEWS)}")
+    if text != old_text:
+        # an edit that is also approved (or rejected) keeps that verdict; otherwise it is an edit
+        review = change.review if change.review in ("approved", "rejected") else "edited"
+    else:
+        review = change.review or old_review
+    return review, text
+
+
+def apply_changes(
+    frame: pl.DataFrame, changes: Iterable[ReviewChange]
+) -> tuple[pl.DataFrame, list[Applied]]:
+    """Apply changes to a document frame; returns the same frame object if nothing changed."""
+    index: dict[Key, int] = {
+        (int(s), str(t)): i
+        for i, (s, t) in enumerate(zip(frame["seg_id"], frame["tgt_lang"], strict=True))
+    }
+    texts = frame["tgt_text"].to_list()
+    reviews = frame["review"].to_list()
+    mt = frame["mt_text"].to_list() if "mt_text" in frame.columns else list(texts)
+    terms = frame["terms"].to_list()
+    applied: list[Applied] = []
+    for change in changes:
+        key = (int(change.seg_id), change.tgt_lang)
+        if key not in index:
+            raise InputError(
+                f"segment {change.seg_id} ({change.tgt_lang}) is not in document "
+                f"{frame['doc_id'][0] if frame.height else '?'}"
+            )
+        i = index[key]
+        review, text = _resolve(change, reviews[i], texts[i])
+        if review == reviews[i] and text == texts[i]:
+            continue
+        applied.append(Applied(key[0], key[1], reviews[i], review, texts[i], text))
+        if text != texts[i]:
+            if mt[i] is None:
+                mt[i] = texts[i]
+            texts[i] = text
+            terms[i] = recheck_terms(terms[i], text)
+        reviews[i] = review
+    if not applied:
+        return frame, applied
+    updated = frame.with_columns(  # replaces columns in place, keeps the column order
+        pl.Series("tgt_text", texts, dtype=pl.String),
+        pl.Series("review", reviews, dtype=pl.String),
+        pl.Series("mt_text", mt, dtype=pl.String),
+        pl.Series("terms", terms, dtype=frame["terms"].dtype),
+    )
+    return updated, applied
+
+
+def update_store(path: Path, changes: Iterable[ReviewChange]) -> list[Applied]:
+    """Apply changes to a stored document atomically (locked read, modify, atomic rename)."""
+    changes = list(changes)
+    return store.update_doc(path, lambda frame: apply_changes(frame, changes))

@@ -1,0 +1,121 @@
+"""XLIFF 2.0: one file per target language (2.0 has a single trgLang per document).
+
+Review states map onto XLIFF's four segment states: new -> initial, edited -> translated,
+approved -> final (approved rows are the ones Mekong reuses as translation memory, i.e. signed
+off), rejected -> initial with subState `mekong:rejected` (2.0 has no rejected state). On import
+`reviewed` counts as approved too, since CAT tools use it for a reviewer's sign-off.
+"""
+
+from __future__ import annotations
+
+from xml.etree import ElementTree as ET
+
+import polars as pl
+
+from toolkit.errors import InputError, UsageError
+from toolkit.store.formats.base import (
+    TEST_MODEL_NOTE,
+    ExportFormat,
+    ImportedRow,
+    flags_of,
+    ordered_rows,
+    parse_seg_id,
+    parse_xml,
+    single_value,
+    term_summary,
+    xml_text,
+)
+
+NS = "urn:oasis:names:tc:xliff:document:2.0"
+STATE_OF_REVIEW = {
+    "new": "initial", "edited": "translated", "approved": "final", "rejected": "initial",
+}
+REJECTED_SUBSTATE = "mekong:rejected"
+
+
+def _q(tag: str) -> str:
+    return f"{{{NS}}}{tag}"
+
+
+def review_of(state: str | None, sub_state: str | None) -> str | None:
+    """The Mekong review state a segment's XLIFF state stands for."""
+    if sub_state == REJECTED_SUBSTATE:
+        return "rejected"
+    return {"final": "approved", "reviewed": "approved", "translated": "edited",
+            "initial": "new"}.get(state or "")
+
+
+def _note(parent: ET.Element, category: str, text: object) -> None:
+    ET.SubElement(parent, "note", {"category": category}).text = xml_text(text)
+
+
+class XliffFormat(ExportFormat):
+    name = "xliff"
+    extension = ".xlf"
+    per_target = True
+    importable = True
+
+    def export(self, frame: pl.DataFrame) -> bytes:
+        tgt = single_value(frame, "tgt_lang", default="")
+        if not tgt:
+            raise UsageError("XLIFF 2.0 holds one target language per file: choose one with --tgt")
+        root = ET.Element(
+            "xliff",
+            {"xmlns": NS, "version": "2.0", "srcLang": single_value(frame, "src_lang"),
+             "trgLang": tgt},
+        )
+        doc_id = single_value(frame, "doc_id")
+        file_attrs = {"id": "f1", "original": doc_id, "canResegment": "no"}
+        file_el = ET.SubElement(root, "file", file_attrs)
+        if "test_model" in frame.columns and frame["test_model"].any():
+            _note(ET.SubElement(file_el, "notes"), "mekong-warning", TEST_MODEL_NOTE)
+        for row in ordered_rows(frame):
+            seg_id = row["seg_id"]
+            unit = ET.SubElement(file_el, "unit", {"id": f"u{seg_id}", "name": str(seg_id)})
+            notes = ET.SubElement(unit, "notes")
+            _note(notes, "mekong-score", f"{row['score']:.4f}" if row["score"] is not None else "")
+            _note(notes, "mekong-status", row["status"])
+            _note(notes, "mekong-origin", row["origin"])
+            if row.get("test_model"):
+                _note(notes, "mekong-test-model", "true")
+            if flags_of(row):
+                _note(notes, "mekong-flags", " ".join(flags_of(row)))
+            if row.get("terms"):
+                _note(notes, "mekong-terms", term_summary(row))
+            attrs = {"id": f"s{seg_id}", "state": STATE_OF_REVIEW.get(row["review"], "initial")}
+            if row["review"] == "rejected":
+                attrs["subState"] = REJECTED_SUBSTATE
+            segment = ET.SubElement(unit, "segment", attrs)
+            ET.SubElement(segment, "source").text = xml_text(row["src_text"])
+            ET.SubElement(segment, "target").text = xml_text(row["tgt_text"])
+        ET.indent(root)
+        return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+    def read(self, data: bytes, where: str) -> list[ImportedRow]:
+        root = parse_xml(data, where)
+        if root.tag != _q("xliff") or root.get("version", "").split(".")[0] != "2":
+            raise InputError(f"{where}: not an XLIFF 2.0 file")
+        tgt = root.get("trgLang")
+        if not tgt:
+            raise InputError(f"{where}: XLIFF without trgLang")
+        rows = []
+        for file_el in root.iter(_q("file")):
+            doc_id = file_el.get("original") or ""
+            for unit in file_el.iter(_q("unit")):
+                segment = unit.find(_q("segment"))
+                if segment is None:
+                    continue
+                target = segment.find(_q("target"))
+                source = segment.find(_q("source"))
+                seg_id = parse_seg_id(unit.get("name") or unit.get("id", "").lstrip("u"), where)
+                rows.append(
+                    ImportedRow(
+                        doc_id=doc_id,
+                        seg_id=seg_id,
+                        tgt_lang=tgt,
+                        tgt_text="".join(target.itertext()) if target is not None else "",
+                        review=review_of(segment.get("state"), segment.get("subState")),
+                        src_text="".join(source.itertext()) if source is not None else None,
+                    )
+                )
+        return rows
