@@ -15,6 +15,7 @@ from toolkit.cli.app import app, run
 from toolkit.cli import (  # noqa: E402,F401  isort: skip
     check_cmd,
     export_cmd,
+    glossary_cmd,
     import_cmd,
     models_cmd,
     review_cmd,

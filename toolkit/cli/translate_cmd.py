@@ -37,10 +37,17 @@ def translate_command(
     roundtrip: bool = typer.Option(
         False, "--roundtrip", help="Also translate back and score the round trip (chrF); ~2x time."
     ),
+    glossary: Path | None = typer.Option(
+        None, "--glossary", help="Glossary (.tsv .csv .tbx); default: the shipped one."
+    ),
+    no_glossary: bool = typer.Option(False, "--no-glossary", help="Do not enforce any glossary."),
 ) -> None:
     """Translate a document into one or more languages and store the aligned result.
 
     Example: mekong translate speech.txt --src en --tgt km,lo,th,vi --model models/tiny-nllb
+
+    Glossary terms found in the source are enforced in every translation (--no-glossary to
+    disable); the summary's `terms` column shows found/total per target.
     """
     src_code, tgt_codes = check_languages(src, languages.parse_list(tgt))
     if device not in ("auto", "cpu", "cuda"):
@@ -48,8 +55,19 @@ def translate_command(
     doc = documents.read(file, encoding=encoding)
     the_id = store.check_doc_id(doc_id) if doc_id else store.doc_id_from(str(file))
     store.ensure_writable(out)
+    if glossary is not None and no_glossary:
+        raise UsageError("--glossary and --no-glossary exclude each other")
+    from toolkit.glossary import load_glossary
+    from toolkit.glossary.fileio import require_default
+
+    terms = None if no_glossary else load_glossary(glossary or require_default())
     options = TranslateOptions(
-        src=src_code, tgts=tgt_codes, doc_id=the_id, out_dir=out, roundtrip=roundtrip
+        src=src_code,
+        tgts=tgt_codes,
+        doc_id=the_id,
+        out_dir=out,
+        glossary=terms,
+        roundtrip=roundtrip,
     )
     eng = load_engine(
         engine, model, beam_size=beam, batch_size=batch_size, device=device, threads=threads
@@ -58,6 +76,8 @@ def translate_command(
         typer.echo(TEST_MODEL_BANNER, err=True)
     result = _run_with_progress(doc, options, eng)
     print_summary(result)
+    for form, reason in sorted(getattr(eng, "unforceable_terms", {}).items()):
+        typer.echo(f"warning: glossary term '{form}' was not enforced: {reason}", err=True)
 
 
 def _run_with_progress(doc, options: TranslateOptions, eng) -> TranslationResult:  # noqa: ANN001

@@ -1,0 +1,282 @@
+"""`mekong glossary`: list, show, add, set, remove, lint, find, import and export terms.
+
+Every edit is checked with lint before it is written: an edit that would add a problem is
+refused and the file stays as it was. Writes are atomic and keep row order and comments.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+import typer
+
+from toolkit.cli.app import app
+from toolkit.errors import GlossaryError, UsageError
+from toolkit.glossary import Glossary, load_glossary, save
+from toolkit.glossary.base import DEFAULT_COLUMNS, LANGS, Concept
+from toolkit.glossary.fileio import FORMATS, dumps, format_of, require_default
+from toolkit.glossary.lint import Problem, lint
+
+glossary_app = typer.Typer(help="Maintain term bases (glossaries/*.tsv) and find terms in texts.")
+app.add_typer(glossary_app, name="glossary")
+
+GLOSSARY_OPT = typer.Option(
+    None, "--glossary", "-g", help="Glossary file (default: glossaries/legal-institutional.tsv)."
+)
+
+
+def _path(glossary: Path | None) -> Path:
+    return glossary if glossary is not None else require_default()
+
+
+def _load(glossary: Path | None) -> Glossary:
+    return load_glossary(_path(glossary))
+
+
+def _clean(value: str) -> str:
+    return unicodedata.normalize("NFC", value.strip())
+
+
+def _save_checked(glossary: Glossary, before: list[Problem], force: bool = False) -> None:
+    """Refuse an edit that adds lint problems (unless forced); then write atomically."""
+    old = {(p.row, p.column, p.message) for p in before}
+    new = [p for p in lint(glossary) if (p.row, p.column, p.message) not in old]
+    if new and not force:
+        raise GlossaryError(
+            f"{glossary.name}: edit refused, file unchanged: {new[0].format('').lstrip(': ')}"
+            + (f" (and {len(new) - 1} more)" if len(new) > 1 else "")
+        )
+    save(glossary, _file_of(glossary))
+
+
+def _file_of(glossary: Glossary) -> Path:
+    if glossary.path is None:
+        raise GlossaryError("glossary has no file to write to")
+    return glossary.path
+
+
+@glossary_app.command("list")
+def list_command(
+    glossary: Path | None = GLOSSARY_OPT,
+    lang: str = typer.Option("en", "--lang", "-l", help="Language of the term shown."),
+    type_: str | None = typer.Option(None, "--type", help="Only this type (institution, ...)."),
+    status: str | None = typer.Option(None, "--status", help="Only verified or proposed."),
+) -> None:
+    """One line per concept: id, type, status and its preferred term.
+
+    Example: mekong glossary list --type institution --lang km
+    """
+    from toolkit import languages
+
+    code = languages.get(lang).code
+    g = _load(glossary)
+    for c in g.concepts:
+        if (type_ and c.type != type_) or (status and c.status != status):
+            continue
+        dnt = " dnt" if c.dnt else ""
+        typer.echo(f"{c.id:32} {c.type:12} {c.status:9}{dnt:4} {c.preferred(code)}")
+
+
+@glossary_app.command("show")
+def show_command(
+    concept_id: str = typer.Argument(..., help="Concept id."),
+    glossary: Path | None = GLOSSARY_OPT,
+) -> None:
+    """Every column of one concept.
+
+    Example: mekong glossary show min-justice
+    """
+    g = _load(glossary)
+    concept = g.require(concept_id)
+    typer.echo(f"row {concept.row}")
+    for column in g.columns:
+        typer.echo(f"{column:14} {concept.cells.get(column, '')}")
+
+
+@glossary_app.command("add")
+def add_command(
+    concept_id: str = typer.Argument(..., help="New concept id (letters, digits, '-')."),
+    type_: str = typer.Option(
+        ..., "--type", help="institution, title, law, place, acronym, other."
+    ),
+    source: str = typer.Option(..., "--source", help="Where the official name comes from."),
+    status: str = typer.Option("proposed", "--status", help="verified or proposed."),
+    en: str = typer.Option("", "--en"),
+    km: str = typer.Option("", "--km"),
+    lo: str = typer.Option("", "--lo"),
+    th: str = typer.Option("", "--th"),
+    vi: str = typer.Option("", "--vi"),
+    dnt: bool = typer.Option(False, "--dnt", help="Keep as written in every language."),
+    forbidden: list[str] = typer.Option(
+        [], "--forbidden", help="LANG=VARIANT that must not appear (repeatable)."
+    ),
+    note: str = typer.Option("", "--note"),
+    glossary: Path | None = GLOSSARY_OPT,
+) -> None:
+    """Add a concept at the end of the file (refused if lint finds a problem in it).
+
+    Example: mekong glossary add un-women-full --type institution --source "unwomen.org"
+    --en "UN Women" --km ... --lo ... --th ... --vi ... --dnt
+    """
+    g = _load(glossary)
+    before = lint(g)
+    cells = {c: "" for c in g.columns}
+    values = {"en": en, "km": km, "lo": lo, "th": th, "vi": vi}
+    cells.update(id=concept_id, type=type_, status=status, source=source)
+    cells.update({lang: _clean(v) for lang, v in values.items() if lang in g.columns})
+    if "dnt" in g.columns:
+        cells["dnt"] = "yes" if dnt else ""
+    if "note" in g.columns:
+        cells["note"] = _clean(note)
+    for item in forbidden:
+        lang, sep, variant = item.partition("=")
+        column = f"forbidden_{lang.strip()}"
+        if not sep or column not in DEFAULT_COLUMNS:
+            raise UsageError(
+                f"--forbidden {item!r}: use LANG=VARIANT with LANG in {' '.join(LANGS)}"
+            )
+        if column not in g.columns:
+            raise UsageError(f"{g.name} has no column {column}")
+        cells[column] = " | ".join(filter(None, [cells[column], _clean(variant)]))
+    missing = [lang for lang, v in values.items() if v and lang not in g.columns]
+    if missing:
+        raise UsageError(f"{g.name} has no '{missing[0]}' column")
+    g.add(Concept(cells))
+    _save_checked(g, before)
+    typer.echo(f"added {concept_id} to {g.name}")
+
+
+@glossary_app.command("set")
+def set_command(
+    concept_id: str = typer.Argument(..., help="Concept id."),
+    column: str = typer.Argument(..., help="Column: en, km, ..., forbidden_en, status, source..."),
+    value: str = typer.Argument(..., help="New cell value ('' to clear; ' | ' between variants)."),
+    glossary: Path | None = GLOSSARY_OPT,
+) -> None:
+    """Change one cell of a concept (refused if it adds a lint problem).
+
+    Example: mekong glossary set country-vn status verified
+    """
+    g = _load(glossary)
+    before = lint(g)
+    g.set(concept_id, column, _clean(value))
+    _save_checked(g, before)
+    typer.echo(f"{concept_id}.{column} = {_clean(value)}")
+
+
+@glossary_app.command("remove")
+def remove_command(
+    concept_id: str = typer.Argument(..., help="Concept id."),
+    glossary: Path | None = GLOSSARY_OPT,
+) -> None:
+    """Remove a concept; comments and the order of the other rows stay as they are.
+
+    Example: mekong glossary remove title-samdech
+    """
+    g = _load(glossary)
+    g.remove(concept_id)
+    save(g, _file_of(g))
+    typer.echo(f"removed {concept_id} from {g.name}")
+
+
+@glossary_app.command("lint")
+def lint_command(
+    file: Path | None = typer.Argument(None, help="Glossary (default: the shipped one)."),
+) -> None:
+    """Report problems with their row numbers; exit 1 when there is any.
+
+    Example: mekong glossary lint glossaries/legal-institutional.tsv
+    """
+    g = _load(file)
+    problems = lint(g)
+    for problem in problems:
+        typer.echo(problem.format(g.name))
+    if problems:
+        typer.echo(f"{len(problems)} problem(s) in {len(g.concepts)} concepts", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{g.name}: {len(g.concepts)} concepts, no problems")
+
+
+@glossary_app.command("find")
+def find_command(
+    file: Path = typer.Argument(..., help="Document (.txt, .md, .docx)."),
+    lang: str = typer.Option(..., "--lang", "-l", help="Language of the document."),
+    glossary: Path | None = GLOSSARY_OPT,
+    fmt: str = typer.Option("text", "--format", "-f", help="text or jsonl."),
+    encoding: str | None = typer.Option(None, "--encoding", help="Input encoding if not UTF-8/16."),
+) -> None:
+    """List the glossary terms found in a document, with character positions.
+
+    Positions index the normalised document text (NFC, zero-width characters removed).
+    Example: mekong glossary find speech.txt --lang en
+    """
+    from toolkit import documents, languages
+
+    if fmt not in ("text", "jsonl"):
+        raise UsageError(f"--format {fmt}: choose text or jsonl")
+    code = languages.get(lang).code
+    g = _load(glossary)
+    doc = documents.read(file, encoding=encoding)
+    hits = g.match(doc.text, code)
+    for hit in hits:
+        if fmt == "jsonl":
+            typer.echo(json.dumps(hit.as_dict(), ensure_ascii=False))
+        else:
+            text = hit.text.replace("\n", " ")
+            typer.echo(f"{hit.start:>7}-{hit.end:<7} {hit.term_id:32} {text}")
+    if fmt == "text":
+        concepts = len({h.term_id for h in hits})
+        typer.echo(f"{len(hits)} hits of {concepts} concepts in {file}", err=True)
+
+
+@glossary_app.command("import")
+def import_command(
+    source: Path = typer.Argument(..., help="File to import (.tsv, .csv, .tbx)."),
+    glossary: Path | None = GLOSSARY_OPT,
+    fmt: str | None = typer.Option(None, "--format", help="tsv, csv or tbx (default: by suffix)."),
+    force: bool = typer.Option(False, "--force", help="Write even if lint finds new problems."),
+) -> None:
+    """Merge concepts into a glossary: same id replaces the row in place, new ids go last.
+
+    Example: mekong glossary import partner-terms.tbx -g glossaries/legal-institutional.tsv
+    """
+    incoming = load_glossary(source, fmt)
+    target = _path(glossary)
+    g = load_glossary(target) if target.exists() else Glossary(path=target)
+    before = lint(g)
+    added = replaced = 0
+    for concept in incoming.concepts:
+        for column, value in concept.cells.items():
+            if value and column not in g.columns:
+                g.columns = [c for c in DEFAULT_COLUMNS if c in g.columns or c == column]
+        cells = {c: concept.cells.get(c, "") for c in g.columns}
+        existing = g.get(concept.id)
+        if existing is not None:
+            existing.cells = cells
+            replaced += 1
+        else:
+            g.add(Concept(cells))
+            added += 1
+    _save_checked(g, before, force=force)
+    typer.echo(f"{target}: {added} added, {replaced} replaced from {source}")
+
+
+@glossary_app.command("export")
+def export_command(
+    glossary: Path | None = GLOSSARY_OPT,
+    fmt: str = typer.Option(..., "--format", "-f", help=f"One of {', '.join(FORMATS)}."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Output file (default: stdout)."),
+) -> None:
+    """Write the glossary as TSV, CSV or TBX (v3 Basic).
+
+    Example: mekong glossary export --format tbx --out legal-institutional.tbx
+    """
+    g = _load(glossary)
+    kind = format_of(out or Path(f"x.{fmt}"), fmt)
+    if out is None:
+        typer.echo(dumps(g, kind), nl=False)
+        return
+    save(g, out, kind)
+    typer.echo(f"wrote {len(g.concepts)} concepts to {out}", err=True)

@@ -1,0 +1,189 @@
+"""Guaranteed glossary terms in transformers generation: a logits processor.
+
+transformers 5 dropped constrained beam search, so Mekong steers decoding itself. For every
+hypothesis row (batch x beams) and every required term that row does not yet contain:
+- EOS is banned, so no hypothesis can finish without its terms;
+- a term the row has started (its last tokens are a prefix of the term) must be continued;
+- at the last step where all missing terms still fit before the length limit, the first
+  missing term is started, so even a model that never produces the term on its own (the
+  random test model) ends with every term in its output.
+Forbidden variants are banned token by token (the last token of the variant after its prefix).
+Token sequences are compared as strings of code points (one per token id) so that the
+per-step checks are C-speed substring tests.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from toolkit.engines.base import TermConstraint
+
+PENALTY_FLOOR = -1e4  # a forced token that another processor banned still stays possible
+
+
+@dataclass
+class TermSpec:
+    """One required term of one input: its encodable alternatives as token strings."""
+
+    term_id: str
+    seqs: list[str]  # preferred first; each char is chr(token id)
+
+
+@dataclass
+class RowSpec:
+    terms: list[TermSpec] = field(default_factory=list)
+    forbidden: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Encoded:
+    """The tokenization of every form, and the forms that cannot be reproduced by decoding."""
+
+    seqs: dict[str, str] = field(default_factory=dict)
+    unusable: dict[str, str] = field(default_factory=dict)  # form -> reason
+
+
+def _same_text(a: str, b: str) -> bool:
+    def norm(text: str) -> str:
+        return "".join(unicodedata.normalize("NFC", text).split())
+
+    return norm(a) == norm(b)
+
+
+def encode_forms(tokenizer: Any, forms: set[str]) -> Encoded:
+    """Token ids of each form as it appears word-initially; refuse <unk> and lossy decodes."""
+    result = Encoded()
+    unk = tokenizer.unk_token_id
+    for form in sorted(forms):
+        ids = list(tokenizer(form, add_special_tokens=False)["input_ids"])
+        if not ids:
+            result.unusable[form] = "encodes to no tokens"
+        elif unk is not None and unk in ids:
+            result.unusable[form] = "the model's tokenizer cannot encode it (<unk>)"
+        elif not _same_text(tokenizer.decode(ids, skip_special_tokens=True), form):
+            result.unusable[form] = "decoding its tokens does not give it back"
+        else:
+            result.seqs[form] = "".join(map(chr, ids))
+    return result
+
+
+class TermForcingProcessor:
+    """The logits processor; one instance per generate() call (it learns the start length)."""
+
+    def __init__(self, rows: list[RowSpec], eos_id: int, max_new: int) -> None:
+        self.rows = rows
+        self.eos_id = eos_id
+        self.max_new = max_new
+        self.start_len: int | None = None
+        self.forced_steps = 0
+
+    def __call__(self, input_ids: Any, scores: Any) -> Any:
+        import torch
+
+        cur = int(input_ids.shape[1])
+        if self.start_len is None:
+            self.start_len = cur
+        if cur <= self.start_len:  # the step that places the target-language token
+            return scores
+        max_len = self.start_len + self.max_new
+        remaining = max_len - cur
+        n_rows = int(input_ids.shape[0])
+        per_input = max(1, n_rows // max(1, len(self.rows)))
+        ids = input_ids.tolist()
+        ban_rows: list[int] = []
+        ban_tokens: list[int] = []
+        force: list[tuple[int, list[int]]] = []
+        for r in range(n_rows):
+            spec = self.rows[min(r // per_input, len(self.rows) - 1)]
+            if not spec.terms and not spec.forbidden:
+                continue
+            seq = "".join(map(chr, ids[r]))
+            for bad in spec.forbidden:
+                if len(bad) == 1 or seq.endswith(bad[:-1]):
+                    ban_rows.append(r)
+                    ban_tokens.append(ord(bad[-1]))
+            missing = [t for t in spec.terms if not any(s in seq for s in t.seqs)]
+            if not missing:
+                continue
+            ban_rows.append(r)
+            ban_tokens.append(self.eos_id)
+            allowed = _continuations(seq, missing)
+            if not allowed:
+                need = sum(len(t.seqs[0]) for t in missing)
+                if remaining <= need:
+                    allowed = [ord(missing[0].seqs[0][0])]
+            if allowed:
+                force.append((r, allowed))
+        if ban_rows:
+            scores[torch.tensor(ban_rows), torch.tensor(ban_tokens)] = float("-inf")
+        if force:
+            self.forced_steps += len(force)
+            rows_t = torch.tensor([r for r, _ in force])
+            keep = torch.zeros(
+                (len(force), scores.shape[1]), dtype=torch.bool, device=scores.device
+            )
+            for i, (_, allowed) in enumerate(force):
+                keep[i, allowed] = True
+            sub = scores[rows_t]
+            sub = torch.where(
+                keep, sub.clamp(min=PENALTY_FLOOR), torch.full_like(sub, float("-inf"))
+            )
+            scores[rows_t] = sub
+        return scores
+
+
+def _continuations(seq: str, missing: list[TermSpec]) -> list[int]:
+    """Next tokens of terms whose beginning the row ends with (longest started prefix wins)."""
+    best = 0
+    allowed: list[int] = []
+    for term in missing:
+        for s in term.seqs:
+            for k in range(min(len(s) - 1, len(seq)), 0, -1):
+                if seq.endswith(s[:k]):
+                    if k > best:
+                        best, allowed = k, [ord(s[k])]
+                    elif k == best and ord(s[k]) not in allowed:
+                        allowed.append(ord(s[k]))
+                    break
+    return allowed
+
+
+def plan_rows(
+    tokenizer: Any, constraints: list[list[TermConstraint]]
+) -> tuple[list[RowSpec], dict[str, str]]:
+    """Token strings per input; the forms that cannot be forced come back with the reason."""
+    forms = {f for cons in constraints for c in cons for f in (*c.required, *c.forbidden)}
+    encoded = encode_forms(tokenizer, forms)
+    rows: list[RowSpec] = []
+    for cons in constraints:
+        spec = RowSpec()
+        for c in cons:
+            seqs = [encoded.seqs[f] for f in c.required if f in encoded.seqs]
+            if seqs:
+                spec.terms.append(TermSpec(c.term_id, seqs))
+            spec.forbidden.extend(encoded.seqs[f] for f in c.forbidden if f in encoded.seqs)
+        rows.append(spec)
+    return rows, encoded.unusable
+
+
+def build_processors(
+    engine: Any, constraints: list[list[TermConstraint]], max_new: int
+) -> list[Any]:
+    """The hook TransformersEngine calls: a processor list for one batch.
+
+    A term the tokenizer cannot reproduce is not forced; the pipeline's verification then
+    flags the segment (missing term) instead of failing the run.
+    """
+    from transformers import LogitsProcessor
+
+    rows, unusable = plan_rows(engine.tokenizer, constraints)
+    engine.unforceable_terms = getattr(engine, "unforceable_terms", {}) | unusable
+    if not any(r.terms or r.forbidden for r in rows):
+        return []
+
+    class _Processor(TermForcingProcessor, LogitsProcessor):
+        pass
+
+    return [_Processor(rows, int(engine.tokenizer.eos_token_id), max_new)]

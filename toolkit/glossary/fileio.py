@@ -1,0 +1,97 @@
+"""Reading and writing glossary files in any supported format, atomically."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from toolkit.errors import GlossaryError, UsageError
+from toolkit.glossary import csvfile, tbx, tsv
+from toolkit.glossary.base import Glossary
+
+FORMATS = ("tsv", "csv", "tbx")
+MAX_BYTES = 20 * 1024 * 1024
+
+
+def format_of(path: Path, fmt: str | None = None) -> str:
+    """The format named by `fmt`, else by the file suffix (.tsv .csv .tbx/.xml)."""
+    if fmt:
+        if fmt not in FORMATS:
+            raise UsageError(f"--format {fmt}: choose one of {', '.join(FORMATS)}")
+        return fmt
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix in ("tsv", "txt", "tab"):
+        return "tsv"
+    if suffix == "csv":
+        return "csv"
+    if suffix in ("tbx", "xml"):
+        return "tbx"
+    raise UsageError(f"{path}: unknown glossary format '.{suffix}' (use .tsv, .csv or .tbx)")
+
+
+def load_glossary(path: str | Path, fmt: str | None = None) -> Glossary:
+    """Load a glossary; any problem with the file is a GlossaryError naming file and row."""
+    p = Path(path)
+    name = str(path)
+    if not p.exists():
+        raise GlossaryError(f"{name}: no such glossary file")
+    if p.is_dir():
+        raise GlossaryError(f"{name}: is a directory, expected a glossary file")
+    kind = format_of(p, fmt)
+    try:
+        if p.stat().st_size > MAX_BYTES:
+            raise GlossaryError(f"{name}: too large for a glossary (limit 20 MB)")
+        data = p.read_bytes()
+    except OSError as exc:
+        raise GlossaryError(f"{name}: cannot read ({exc.strerror})") from None
+    if kind == "tbx":
+        return tbx.parse(data, name, p)
+    text = tsv.decode_text(data, name)
+    return (tsv if kind == "tsv" else csvfile).parse(text, name, p)
+
+
+def dumps(glossary: Glossary, fmt: str) -> str:
+    if fmt == "tsv":
+        return tsv.dumps(glossary)
+    if fmt == "csv":
+        return csvfile.dumps(glossary)
+    if fmt == "tbx":
+        return tbx.dumps(glossary)
+    raise UsageError(f"--format {fmt}: choose one of {', '.join(FORMATS)}")
+
+
+def save(glossary: Glossary, path: str | Path, fmt: str | None = None) -> Path:
+    """Write atomically (temp file + rename): a failed write leaves the old file as it was."""
+    from toolkit.store import atomic_write_bytes
+
+    p = Path(path)
+    return atomic_write_bytes(p, dumps(glossary, format_of(p, fmt)).encode("utf-8"))
+
+
+def default_path() -> Path | None:
+    """The shipped glossary: next to the package (source checkout), else in the working folder."""
+    here = Path(__file__).resolve().parent.parent.parent / "glossaries" / "legal-institutional.tsv"
+    for candidate in (here, Path.cwd() / "glossaries" / "legal-institutional.tsv"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def require_default() -> Path:
+    path = default_path()
+    if path is None:
+        raise GlossaryError(
+            "the shipped glossary glossaries/legal-institutional.tsv was not found; "
+            "pass --glossary FILE or --no-glossary"
+        )
+    return path
+
+
+__all__ = [
+    "FORMATS",
+    "GlossaryError",
+    "default_path",
+    "dumps",
+    "format_of",
+    "load_glossary",
+    "save",
+]

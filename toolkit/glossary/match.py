@@ -1,0 +1,286 @@
+"""Finding glossary terms in text, per language, and checking translations for them.
+
+Text and terms are compared through a *key*: the same normalisation applied to both, with a
+map back to the original character positions so hits carry spans into the text as given.
+- en: case-insensitive (acronyms case-sensitive), word boundaries, "H.E."/"H. E."/"H.E",
+  plurals ("Ministries") and possessives ("UNODC's", "UNODCs").
+- vi: NFC, case-insensitive, old and new tone-mark placement ("hoà" = "hòa").
+- km, lo, th: no word spaces, so spaces and zero-width characters are ignored entirely.
+The longest match wins where matches overlap.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from toolkit.glossary.base import Concept, Glossary, TermCheck, TermHit
+
+if TYPE_CHECKING:
+    from toolkit.engines.base import TermConstraint
+
+SPACED = ("en", "vi")
+ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+_PUNCT_MAP = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u02bc": "'",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+    }
+)
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # grave acute tilde hook dot-below
+_VOWELS = frozenset("aeiouyAEIOUY")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Keyed:
+    """A comparison key and, per key character, the span of the text it came from."""
+
+    key: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        return self.starts[start], self.ends[end - 1]
+
+
+def keyed(text: str, lang: str, lower: bool = True) -> Keyed:
+    """Normalise `text` for comparison in `lang`, keeping positions (see the module doc)."""
+    spaced = lang in SPACED
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]) and spaced:
+            j += 1
+        char = text[i]
+        if char in ZERO_WIDTH:
+            i = j
+            continue
+        if char.isspace() or char == "\u00a0":
+            if spaced and out and out[-1] != " ":
+                out.append(" ")
+                starts.append(i)
+                ends.append(j)
+            i = j
+            continue
+        piece = unicodedata.normalize("NFC", text[i:j]).translate(_PUNCT_MAP)
+        for c in piece:
+            if lower:
+                low = c.lower()
+                c = low if len(low) == 1 else c
+            out.append(c)
+            starts.append(i)
+            ends.append(j)
+        i = j
+    key = "".join(out)
+    if lang == "vi":
+        key = _WORD.sub(lambda m: canonical_tones(m.group()), key)
+    return Keyed(key, tuple(starts), tuple(ends))
+
+
+def canonical_tones(word: str) -> str:
+    """Put a Vietnamese syllable's tone mark on its first vowel: "hoà" and "hòa" become equal.
+
+    The result is only a comparison key (not a spelling rule); its length equals the input's.
+    """
+    tone = None
+    bare: list[str] = []
+    for char in word:
+        parts = unicodedata.normalize("NFD", char)
+        marks = [m for m in parts if m in _TONES]
+        if marks:
+            tone = marks[0]
+            parts = "".join(m for m in parts if m not in _TONES)
+        bare.append(unicodedata.normalize("NFC", parts))
+    if tone is None:
+        return word
+    for k, char in enumerate(bare):
+        if unicodedata.normalize("NFD", char)[0] in _VOWELS:
+            toned = unicodedata.normalize("NFC", unicodedata.normalize("NFD", char) + tone)
+            if len(toned) == 1:
+                bare[k] = toned
+            break
+    result = "".join(bare)
+    return result if len(result) == len(word) else word
+
+
+def is_acronym(term: str, concept: Concept | None = None) -> bool:
+    """Acronyms match case-sensitively: "ILO" must not match the word "ilo"."""
+    if concept is not None and concept.type == "acronym":
+        return True
+    letters = [c for c in term if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters) and " " not in term.strip()
+
+
+@lru_cache(maxsize=4096)
+def term_pattern(term: str, lang: str, acronym: bool) -> re.Pattern[str] | str:
+    """A regex over the key for spaced languages; the plain key for km/lo/th."""
+    key = keyed(term, lang, lower=not acronym).key.strip()
+    if lang not in SPACED:
+        return key
+    parts: list[str] = []
+    plural = lang == "en" and not acronym  # "Ministries of Health", "Penal Codes"
+    i = 0
+    while i < len(key):
+        c = key[i]
+        nxt = key[i + 1] if i + 1 < len(key) else ""
+        if c == "." and i == len(key) - 1 and i > 0 and key[i - 1].isalpha():
+            parts.append(r"\.?")
+        elif c == ".":
+            parts.append(r"\. ?")
+            i += 1 if nxt == " " else 0
+        elif c in "-/":
+            if parts and parts[-1] == " ":
+                parts.pop()
+            parts.append(rf" ?{re.escape(c)} ?")
+            i += 1 if nxt == " " else 0
+        elif c == ",":
+            parts.append(r" ?, ?")
+            i += 1 if nxt == " " else 0
+        elif c == " ":
+            if plural and key[i - 1 : i].isalpha():
+                parts.append(_plural(parts))
+            parts.append(" ")
+        else:
+            parts.append(re.escape(c))
+        i += 1
+    suffix = ""
+    if lang == "en" and key[-1:].isalpha():
+        if acronym:
+            suffix = r"(?:'s|s)?"
+        else:
+            parts.append(_plural(parts))
+            suffix = r"(?:'s|')?"
+    return re.compile(rf"(?<!\w){''.join(parts)}{suffix}(?!\w)")
+
+
+def _plural(parts: list[str]) -> str:
+    """Turn the word that `parts` ends with into an optional plural (in place: y -> ies)."""
+    if len(parts) >= 2 and parts[-1] == "y" and parts[-2] not in "aeiou":
+        parts.pop()
+        return "(?:y|ies)"
+    return "(?:s|es)?"
+
+
+def _find_all(pattern: re.Pattern[str] | str, key: str) -> list[tuple[int, int]]:
+    if isinstance(pattern, str):
+        found: list[tuple[int, int]] = []
+        if not pattern:
+            return found
+        pos = key.find(pattern)
+        while pos >= 0:
+            found.append((pos, pos + len(pattern)))
+            pos = key.find(pattern, pos + 1)
+        return found
+    return [(m.start(), m.end()) for m in pattern.finditer(key)]
+
+
+@dataclass
+class Matcher:
+    """All term variants of one language, ready to search texts."""
+
+    lang: str
+    entries: list[tuple[str, str, bool, re.Pattern[str] | str]]  # id, variant, acronym, pattern
+
+    def find(self, text: str) -> list[TermHit]:
+        lower = keyed(text, self.lang, lower=True)
+        cased = keyed(text, self.lang, lower=False)
+        candidates: list[tuple[int, int, str, str]] = []
+        for term_id, variant, acronym, pattern in self.entries:
+            view = cased if acronym else lower
+            for ks, ke in _find_all(pattern, view.key):
+                start, end = view.span(ks, ke)
+                candidates.append((start, end, term_id, variant))
+        # longest first; among equals, the earliest, then glossary order (stable sort)
+        candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
+        taken: list[tuple[int, int, str, str]] = []
+        for cand in candidates:
+            if all(cand[1] <= t[0] or cand[0] >= t[1] for t in taken):
+                taken.append(cand)
+        taken.sort()
+        return [TermHit(tid, self.lang, s, e, text[s:e], var) for s, e, tid, var in taken]
+
+
+def matcher_for(glossary: Glossary, lang: str) -> Matcher:
+    from toolkit import languages
+
+    code = languages.get(lang).code
+    cache_key = f"matcher:{code}"
+    cached = glossary._matchers.get(cache_key)
+    if isinstance(cached, Matcher):
+        return cached
+    entries = []
+    for concept in glossary.concepts:
+        for variant in concept.terms(code):
+            acronym = is_acronym(variant, concept)
+            entries.append((concept.id, variant, acronym, term_pattern(variant, code, acronym)))
+    matcher = Matcher(code, entries)
+    glossary._matchers[cache_key] = matcher
+    return matcher
+
+
+def contains(text: str, form: str, lang: str, acronym: bool | None = None) -> bool:
+    """Whether `form` occurs in `text` under `lang`'s matching rules."""
+    acronym = is_acronym(form) if acronym is None else acronym
+    pattern = term_pattern(form, lang, acronym)
+    return bool(_find_all(pattern, keyed(text, lang, lower=not acronym).key))
+
+
+def target_forms(concept: Concept, hit: TermHit, tgt: str) -> list[str]:
+    """Acceptable target forms, preferred first; `dnt` terms keep the source form as written."""
+    forms = concept.terms(tgt)
+    if concept.dnt:
+        forms = [hit.variant] + [f for f in forms if f != hit.variant]
+    return forms
+
+
+def _concepts_of(glossary: Glossary, hits: list[TermHit]) -> list[tuple[TermHit, Concept]]:
+    seen: set[str] = set()
+    pairs: list[tuple[TermHit, Concept]] = []
+    for hit in hits:
+        concept = glossary.get(hit.term_id)
+        if concept is not None and hit.term_id not in seen:
+            seen.add(hit.term_id)
+            pairs.append((hit, concept))
+    return pairs
+
+
+def constraints_for(glossary: Glossary, hits: list[TermHit], tgt: str) -> list[TermConstraint]:
+    from toolkit import languages
+    from toolkit.engines.base import TermConstraint
+
+    code = languages.get(tgt).code
+    result: list[TermConstraint] = []
+    for hit, concept in _concepts_of(glossary, hits):
+        forms = target_forms(concept, hit, code)
+        if forms:
+            result.append(TermConstraint(concept.id, tuple(forms), tuple(concept.forbidden(code))))
+    return result
+
+
+def verify(glossary: Glossary, tgt_text: str, hits: list[TermHit], tgt: str) -> list[TermCheck]:
+    from toolkit import languages
+
+    code = languages.get(tgt).code
+    checks: list[TermCheck] = []
+    for hit, concept in _concepts_of(glossary, hits):
+        forms = target_forms(concept, hit, code)
+        if not forms:
+            continue  # no target form in the glossary: nothing can be required
+        found = next((f for f in forms if contains(tgt_text, f, code)), None)
+        checks.append(TermCheck(concept.id, hit.text, found or forms[0], found is not None))
+    return checks
