@@ -74,10 +74,14 @@ def translate_command(
     )
     if eng.info.test_model:
         typer.echo(TEST_MODEL_BANNER, err=True)
+    if terms is not None:
+        from toolkit.engines.constraints import preflight
+        from toolkit.segment import segment
+
+        texts = [s.text for s in segment(doc, src_code)]
+        preflight(eng, terms, texts, src_code, tgt_codes)
     result = _run_with_progress(doc, options, eng)
     print_summary(result)
-    for form, reason in sorted(getattr(eng, "unforceable_terms", {}).items()):
-        typer.echo(f"warning: glossary term '{form}' was not enforced: {reason}", err=True)
 
 
 def _run_with_progress(doc, options: TranslateOptions, eng) -> TranslationResult:  # noqa: ANN001

@@ -187,3 +187,31 @@ def build_processors(
         pass
 
     return [_Processor(rows, int(engine.tokenizer.eos_token_id), max_new)]
+
+
+def preflight(engine: Any, glossary: Any, texts: list[str], src: str, tgts: list[str]) -> None:
+    """Refuse, before any work, glossary terms of these texts that the model cannot produce.
+
+    Raises GlossaryError naming the glossary file and row, so the user fixes the term (or runs
+    with --no-glossary) instead of getting flagged segments without knowing why.
+    """
+    from toolkit.errors import GlossaryError
+
+    tokenizer = getattr(engine, "tokenizer", None)
+    if tokenizer is None:
+        return
+    hits = [glossary.match(t, src) for t in texts]
+    for tgt in tgts:
+        constraints = [glossary.constraints(h, tgt) for h in hits]
+        _, unusable = plan_rows(tokenizer, constraints)
+        for cons in constraints:
+            for c in cons:
+                bad = next((f for f in (*c.required, *c.forbidden) if f in unusable), None)
+                if bad is None:
+                    continue
+                concept = glossary.get(c.term_id)
+                row = f":{concept.row}" if concept is not None and concept.row else ""
+                raise GlossaryError(
+                    f"{glossary.name}{row}: term '{bad}' ({c.term_id}, {tgt}) cannot be enforced: "
+                    f"{unusable[bad]}; fix the term or use --no-glossary"
+                )
