@@ -142,3 +142,23 @@ def test_cli_translate_bad_glossary_one_line(mekong, workdir, tiny_model):
     assert result.code == 3
     assert result.err.strip().count("\n") == 0 and "bad.tsv:2: malformed row" in result.err
     assert not (workdir / "aligned" / "speech.parquet").exists()
+
+
+def test_cli_refuses_a_term_the_model_cannot_produce(mekong, workdir, tiny_model):
+    (workdir / "speech.txt").write_text(SPEECH, encoding="utf-8")
+    header = "id\ttype\ten\tvi\tstatus\tsource"
+    (workdir / "odd.tsv").write_text(
+        f"{header}\nmoj\tinstitution\tMinistry of Justice\tBộ Tư pháp ŋ\tproposed\ts\n",
+        encoding="utf-8",
+    )
+    before = (workdir / "odd.tsv").read_bytes()
+    result = mekong(
+        "translate", "speech.txt", "--src", "en", "--tgt", "vi", "--model", tiny_model,
+        "--glossary", "odd.tsv", "--threads", "1",
+    )  # fmt: skip
+    assert result.code == 3
+    line = result.err.strip().splitlines()[-1]
+    assert "odd.tsv:2: term 'Bộ Tư pháp ŋ' (moj, vi) cannot be enforced" in line
+    assert "<unk>" in line
+    assert not (workdir / "aligned" / "speech.parquet").exists()
+    assert (workdir / "odd.tsv").read_bytes() == before

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from toolkit.engines.base import TermConstraint
@@ -117,10 +118,12 @@ class TermForcingProcessor:
             if allowed:
                 force.append((r, allowed))
         if ban_rows:
-            scores[torch.tensor(ban_rows), torch.tensor(ban_tokens)] = float("-inf")
+            dev = scores.device
+            rows_b = torch.tensor(ban_rows, device=dev)
+            scores[rows_b, torch.tensor(ban_tokens, device=dev)] = float("-inf")
         if force:
             self.forced_steps += len(force)
-            rows_t = torch.tensor([r for r, _ in force])
+            rows_t = torch.tensor([r for r, _ in force], device=scores.device)
             keep = torch.zeros(
                 (len(force), scores.shape[1]), dtype=torch.bool, device=scores.device
             )
@@ -176,17 +179,19 @@ def build_processors(
     A term the tokenizer cannot reproduce is not forced; the pipeline's verification then
     flags the segment (missing term) instead of failing the run.
     """
-    from transformers import LogitsProcessor
-
     rows, unusable = plan_rows(engine.tokenizer, constraints)
     engine.unforceable_terms = getattr(engine, "unforceable_terms", {}) | unusable
     if not any(r.terms or r.forbidden for r in rows):
         return []
+    return [_processor_class()(rows, int(engine.tokenizer.eos_token_id), max_new)]
 
-    class _Processor(TermForcingProcessor, LogitsProcessor):
-        pass
 
-    return [_Processor(rows, int(engine.tokenizer.eos_token_id), max_new)]
+@lru_cache(maxsize=1)
+def _processor_class() -> type:
+    """TermForcingProcessor as a transformers LogitsProcessor (imported only when decoding)."""
+    from transformers import LogitsProcessor
+
+    return type("TermLogitsProcessor", (TermForcingProcessor, LogitsProcessor), {})
 
 
 def preflight(engine: Any, glossary: Any, texts: list[str], src: str, tgts: list[str]) -> None:
