@@ -162,3 +162,14 @@ def test_cli_refuses_a_term_the_model_cannot_produce(mekong, workdir, tiny_model
     assert "<unk>" in line
     assert not (workdir / "aligned" / "speech.parquet").exists()
     assert (workdir / "odd.tsv").read_bytes() == before
+
+
+def test_no_word_glued_to_a_finished_latin_term():
+    glue = torch.tensor([30, 31])  # tokens that continue a word
+    term = TermSpec("t", [chr(7) + chr(8)], word_final=(chr(7) + chr(8),))
+    proc = TermForcingProcessor([RowSpec([term])], eos_id=2, max_new=10, glue=glue)
+    proc(torch.tensor([[2]]), torch.zeros((1, 50)))
+    after = _step(proc, [2, 40, 7, 8])
+    assert torch.isinf(after[0, 30]) and torch.isinf(after[0, 31]) and torch.isfinite(after[0, 5])
+    later = _step(proc, [2, 40, 7, 8, 5])
+    assert torch.isfinite(later[0, 30])

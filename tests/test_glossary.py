@@ -228,3 +228,9 @@ def test_edits_keep_comments_and_row_order(shipped, tmp_path):
     assert removed.id == "title-samdech"
     assert dumps(load_glossary(path), "tsv") == path.read_text(encoding="utf-8")
     assert load_glossary(path).version != shipped.version
+
+
+def test_script_change_is_a_word_boundary_but_glued_latin_is_not(shipped):
+    ladies = shipped.match("ladies and gentlemen", "en")
+    assert [c.found for c in shipped.verify("xin chào quý ông, quý bàฬา", ladies, "vi")] == [True]
+    assert [c.found for c in shipped.verify("xin chào quý ông, quý bàish", ladies, "vi")] == [False]

@@ -30,6 +30,7 @@ class TermSpec:
 
     term_id: str
     seqs: list[str]  # preferred first; each char is chr(token id)
+    word_final: tuple[str, ...] = ()  # seqs ending in a Latin letter or digit
 
 
 @dataclass
@@ -73,10 +74,13 @@ def encode_forms(tokenizer: Any, forms: set[str]) -> Encoded:
 class TermForcingProcessor:
     """The logits processor; one instance per generate() call (it learns the start length)."""
 
-    def __init__(self, rows: list[RowSpec], eos_id: int, max_new: int) -> None:
+    def __init__(self, rows: list[RowSpec], eos_id: int, max_new: int, glue: Any = None) -> None:
         self.rows = rows
         self.eos_id = eos_id
         self.max_new = max_new
+        # ids of tokens that continue a word ("ish" after "UNODC" would break the word
+        # boundary the en/vi check needs): banned right after a Latin term is completed
+        self.glue = glue
         self.start_len: int | None = None
         self.forced_steps = 0
 
@@ -96,6 +100,7 @@ class TermForcingProcessor:
         ban_rows: list[int] = []
         ban_tokens: list[int] = []
         force: list[tuple[int, list[int]]] = []
+        glue_rows: list[int] = []
         for r in range(n_rows):
             spec = self.rows[min(r // per_input, len(self.rows) - 1)]
             if not spec.terms and not spec.forbidden:
@@ -105,6 +110,10 @@ class TermForcingProcessor:
                 if len(bad) == 1 or seq.endswith(bad[:-1]):
                     ban_rows.append(r)
                     ban_tokens.append(ord(bad[-1]))
+            if self.glue is not None and any(
+                seq.endswith(s) for t in spec.terms for s in t.word_final
+            ):
+                glue_rows.append(r)
             missing = [t for t in spec.terms if not any(s in seq for s in t.seqs)]
             if not missing:
                 continue
@@ -121,6 +130,10 @@ class TermForcingProcessor:
             dev = scores.device
             rows_b = torch.tensor(ban_rows, device=dev)
             scores[rows_b, torch.tensor(ban_tokens, device=dev)] = float("-inf")
+        if glue_rows:
+            dev = scores.device
+            rows_g = torch.tensor(glue_rows, device=dev).unsqueeze(1)
+            scores[rows_g, self.glue.to(dev).unsqueeze(0)] = float("-inf")
         if force:
             self.forced_steps += len(force)
             rows_t = torch.tensor([r for r, _ in force], device=scores.device)
@@ -163,9 +176,11 @@ def plan_rows(
     for cons in constraints:
         spec = RowSpec()
         for c in cons:
-            seqs = [encoded.seqs[f] for f in c.required if f in encoded.seqs]
-            if seqs:
-                spec.terms.append(TermSpec(c.term_id, seqs))
+            usable = [f for f in c.required if f in encoded.seqs]
+            if usable:
+                seqs = [encoded.seqs[f] for f in usable]
+                final = tuple(encoded.seqs[f] for f in usable if _latin_end(f))
+                spec.terms.append(TermSpec(c.term_id, seqs, final))
             spec.forbidden.extend(encoded.seqs[f] for f in c.forbidden if f in encoded.seqs)
         rows.append(spec)
     return rows, encoded.unusable
@@ -183,7 +198,26 @@ def build_processors(
     engine.unforceable_terms = getattr(engine, "unforceable_terms", {}) | unusable
     if not any(r.terms or r.forbidden for r in rows):
         return []
-    return [_processor_class()(rows, int(engine.tokenizer.eos_token_id), max_new)]
+    glue = getattr(engine, "_glue_ids", None)
+    if glue is None:
+        glue = engine._glue_ids = glue_ids(engine.tokenizer)
+    return [_processor_class()(rows, int(engine.tokenizer.eos_token_id), max_new, glue)]
+
+
+def glue_ids(tokenizer: Any) -> Any:
+    """Ids of tokens that do not start a new word (no leading '▁', first char a letter/digit)."""
+    import torch
+
+    pieces = tokenizer.convert_ids_to_tokens(list(range(len(tokenizer))))
+    ids = [i for i, p in enumerate(pieces) if p and p[0] != "\u2581" and p[0].isalnum()]
+    return torch.tensor(ids, dtype=torch.long)
+
+
+def _latin_end(form: str) -> bool:
+    from toolkit import languages
+
+    last = form.rstrip()[-1:]
+    return bool(last) and (last.isdigit() or languages.script_of(last) == "Latn")
 
 
 @lru_cache(maxsize=1)

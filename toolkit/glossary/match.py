@@ -41,6 +41,7 @@ _PUNCT_MAP = str.maketrans(
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # grave acute tilde hook dot-below
 _VOWELS = frozenset("aeiouyAEIOUY")
 _WORD = re.compile(r"\w+")
+_LATIN_WORD = "[0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff_]"
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,8 @@ def term_pattern(term: str, lang: str, acronym: bool) -> re.Pattern[str] | str:
         else:
             parts.append(_plural(parts))
             suffix = r"(?:'s|')?"
-    return re.compile(rf"(?<!\w){''.join(parts)}{suffix}(?!\w)")
+    # a word boundary is a change of script too ("bà" glued to Thai text is still a word)
+    return re.compile(rf"(?<!{_LATIN_WORD}){''.join(parts)}{suffix}(?!{_LATIN_WORD})")
 
 
 def _plural(parts: list[str]) -> str:
