@@ -31,6 +31,16 @@ class TermSpec:
     term_id: str
     seqs: list[str]  # preferred first; each char is chr(token id)
     word_final: tuple[str, ...] = ()  # seqs ending in a Latin letter or digit
+    cuts: list[dict[str, list[int]]] = field(default_factory=list)  # see __post_init__
+
+    def __post_init__(self) -> None:
+        # per seq: token -> the proper-prefix lengths k (longest first) whose last token it is
+        self.cuts = []
+        for s in self.seqs:
+            table: dict[str, list[int]] = {}
+            for k in range(len(s) - 1, 0, -1):
+                table.setdefault(s[k - 1], []).append(k)
+            self.cuts.append(table)
 
 
 @dataclass
@@ -154,10 +164,11 @@ def _continuations(seq: str, missing: list[TermSpec]) -> list[int]:
     """Next tokens of terms whose beginning the row ends with (longest started prefix wins)."""
     best = 0
     allowed: list[int] = []
+    last = seq[-1:]
     for term in missing:
-        for s in term.seqs:
-            for k in range(min(len(s) - 1, len(seq)), 0, -1):
-                if seq.endswith(s[:k]):
+        for s, cuts in zip(term.seqs, term.cuts, strict=True):
+            for k in cuts.get(last, ()):  # only prefixes ending in the row's last token
+                if k <= len(seq) and seq.endswith(s[:k]):
                     if k > best:
                         best, allowed = k, [ord(s[k])]
                     elif k == best and ord(s[k]) not in allowed:
