@@ -264,3 +264,16 @@ def test_thai_line_starting_with_a_pronoun_is_still_split():
     segs = split_text(text, "th")
     assert segs[0].kind == "sentence"
     assert len(segs) >= 2 and segs[-1].text.endswith("ขอบคุณครับ")
+
+
+def test_thai_global_decoder_uses_scores_and_the_length_prior():
+    from toolkit.segment.th import ThaiModel, best_cuts
+
+    text = "ก" * 60 + " " + "ข" * 3 + " " + "ค" * 60
+    spaces = [(60, 61, 1.0), (64, 65, 1.0)]
+    scores_only = ThaiModel({}, 0.0, 0, scale=1.0, offset=0.0)
+    assert best_cuts(scores_only, 0, len(text), spaces) == [60, 64]
+    assert best_cuts(scores_only, 0, len(text), [(60, 61, -1.0), (64, 65, 1.0)]) == [64]
+    # A prior favouring ~60-character sentences drops the cut that leaves a 3-character one.
+    with_prior = ThaiModel({}, 0.0, 0, scale=1.0, offset=0.0, length_weight=1.0, mu=4.1, sigma=0.5)
+    assert best_cuts(with_prior, 0, len(text), spaces) in ([60], [64])

@@ -4,13 +4,17 @@ Every whitespace run between two pieces of text is a candidate; a small averaged
 model (`toolkit/data/th-sentence-model.json.gz`, trained on UD Thai-TUD, CC BY-SA 4.0; retrain
 with `bench/train_thai_segmenter.py`) scores it from the characters on both sides, the lengths
 of the neighbouring chunks and the distance to the paragraph's ends. "?" and "!" before a space
-always end a sentence. Pure Python: no crfsuite, no pythainlp, no GPL code.
+always end a sentence. Between those hard cuts the boundaries are chosen together, not one
+space at a time: a dynamic program maximises the summed scores of the chosen spaces plus a
+log-normal prior on sentence length (models without that prior fall back to a threshold).
+Pure Python: no crfsuite, no pythainlp, no GPL code.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -75,10 +79,63 @@ class ThaiModel:
     weights: dict[str, float]
     threshold: float
     min_chars: int = 0  # shortest sentence the decoder accepts
+    # Global decoding (absent in old model files): a cut at a space gains scale * score + offset;
+    # every sentence adds length_weight * the log-normal (mu, sigma) log-shape of its length.
+    scale: float = 0.0
+    offset: float = 0.0
+    length_weight: float = 0.0
+    mu: float = 0.0
+    sigma: float = 1.0
 
     def score(self, feats: list[str]) -> float:
         w = self.weights
         return sum(w.get(f, 0.0) for f in feats)
+
+    @property
+    def global_decoding(self) -> bool:
+        return self.scale > 0.0
+
+    def length_prior(self, n: int) -> float:
+        x = math.log(max(n, 1)) - self.mu
+        return -self.length_weight * x * x / (2 * self.sigma * self.sigma)
+
+
+# Sentences longer than this are not considered by the decoder (TUD's longest is ~770).
+MAX_SENTENCE = 1500
+
+
+def best_cuts(
+    model: ThaiModel, start: int, end: int, spaces: list[tuple[int, int, float]]
+) -> list[int]:
+    """Cut positions within text[start:end] that maximise cut gains plus length priors.
+
+    `spaces` are the candidate whitespace runs (ws_start, ws_end, model score) in order.
+    Semi-Markov dynamic program; the look-back stops at MAX_SENTENCE characters, so it is
+    linear in the length of the text for a fixed density of spaces.
+    """
+    # Node 0 is the block start, node k (1..n) is after candidate k, node n+1 the block end.
+    n = len(spaces)
+    seg_start = [start] + [e for _, e, _ in spaces]
+    seg_end = [s for s, _, _ in spaces] + [end]
+    gain = [model.scale * sc + model.offset for _, _, sc in spaces] + [0.0]
+    best = [0.0] + [-math.inf] * (n + 1)
+    back = [0] * (n + 2)
+    for k in range(1, n + 2):
+        stop = seg_end[k - 1]
+        for j in range(k - 1, -1, -1):
+            length = stop - seg_start[j]
+            if length > MAX_SENTENCE and j < k - 1:
+                break
+            value = best[j] + model.length_prior(length)
+            if value > best[k]:
+                best[k], back[k] = value, j
+        best[k] += gain[k - 1]
+    cuts: list[int] = []
+    k = back[n + 1]
+    while k > 0:
+        cuts.append(spaces[k - 1][0])
+        k = back[k]
+    return cuts[::-1]
 
 
 @lru_cache(maxsize=1)
@@ -89,8 +146,12 @@ def load_model() -> ThaiModel:
         data = json.loads(gzip.decompress(raw))
     except (OSError, ValueError) as exc:
         raise ModelError(f"Thai segmentation model {MODEL_FILE} unreadable: {exc}") from exc
+    decoding = data.get("decoding", {})
     return ThaiModel(
-        data["weights"], float(data.get("threshold", 0.0)), int(data.get("min_chars", 0))
+        data["weights"],
+        float(data.get("threshold", 0.0)),
+        int(data.get("min_chars", 0)),
+        **{k: float(v) for k, v in decoding.items()},
     )
 
 
@@ -107,6 +168,30 @@ class ThaiSegmenter:
 
     def split(self, text: str) -> list[tuple[int, int]]:
         model = load_model()
+        cuts = self.global_cuts(text, model) if model.global_decoding else self.cuts(text, model)
+        return merge_letterless(text, spans_from_cuts(text, cuts))
+
+    @staticmethod
+    def global_cuts(text: str, model: ThaiModel) -> list[int]:
+        """Hard cuts ("?", "!", line breaks), then the best cuts between each pair of them."""
+        cuts: list[int] = []
+        block = 0
+        spaces: list[tuple[int, int, float]] = []
+        for m in _SPACE.finditer(text):
+            if m.start() == 0 or m.end() == len(text):
+                continue
+            if _ends_hard(text, m.start()) or "\n" in m.group():
+                cuts += best_cuts(model, block, m.start(), spaces)
+                cuts.append(m.start())
+                block, spaces = m.end(), []
+                continue
+            score = model.score(space_features(text, m.start(), m.end()))
+            spaces.append((m.start(), m.end(), score))
+        return cuts + best_cuts(model, block, len(text), spaces)
+
+    @staticmethod
+    def cuts(text: str, model: ThaiModel) -> list[int]:
+        """Per-space threshold decoding (model files without a length prior)."""
         cuts: list[int] = []
         scored: list[tuple[float, int]] = []
         for m in _SPACE.finditer(text):
@@ -127,7 +212,7 @@ class ThaiSegmenter:
                 and all(abs(pos - c) >= model.min_chars for c in cuts)
             ):
                 cuts.append(pos)
-        return merge_letterless(text, spans_from_cuts(text, cuts))
+        return cuts
 
 
 def segmenter() -> ThaiSegmenter:
