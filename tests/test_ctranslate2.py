@@ -75,7 +75,11 @@ def _present(text: str, constraint: TermConstraint) -> bool:
     return any(r in text for r in constraint.required)
 
 
-def test_glossary_terms_reach_full_presence(ct2_engine) -> None:
+@pytest.mark.parametrize("search", ["score", "decode"])
+def test_glossary_terms_reach_full_presence(ct2_model: Path, search: str) -> None:
+    ct2_engine = load_engine(
+        "ctranslate2", str(ct2_model), beam_size=2, device="cpu", term_search=search
+    )
     texts = EN * 2
     constraints = [
         [TermConstraint(f"t{i}", (KM_TERMS[i % len(KM_TERMS)],))]

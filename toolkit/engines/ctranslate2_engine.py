@@ -63,7 +63,7 @@ class _Repair:
     constraints: list[TermConstraint]
     locked: int = 0  # tokens[:locked] hold terms forced earlier: later cuts come after them
     logprob: float | None = None
-    candidates: list[tuple[int, list[str]]] = field(default_factory=list)  # (lock, prefix)
+    candidates: list[tuple[int, list[str]]] = field(default_factory=list)  # (cut, term tokens)
 
 
 class CTranslate2Engine:
@@ -81,6 +81,8 @@ class CTranslate2Engine:
         compute_type: str = "default",
         fixed_new_tokens: int | None = None,
         cut_points: int = 3,
+        term_search: str = "score",
+        repair_beam: int = 1,
     ) -> None:
         try:
             import ctranslate2
@@ -101,6 +103,10 @@ class CTranslate2Engine:
         self.max_length = max_length
         self.fixed_new_tokens = fixed_new_tokens
         self.cut_points = max(1, cut_points)
+        if term_search not in ("score", "decode"):
+            raise UsageError(f"term_search {term_search}: choose score or decode")
+        self.term_search = term_search
+        self.repair_beam = max(1, repair_beam)  # greedy: a forced prefix costs a full decode
         try:
             self.translator = ctranslate2.Translator(
                 str(folder),
@@ -282,10 +288,10 @@ class CTranslate2Engine:
             forced: list[str] = []
             for c in rep.constraints:
                 forced += self._term_tokens(c.required[0])
-            return [(len(forced), forced)]
+            return [(0, forced)]
         problem = self._problem(text, rep.constraints)
         if problem is None:
-            return [(rep.locked, rep.tokens)]
+            return [(len(rep.tokens), [])]
         term = self._term_tokens(problem.required[0])
         norm = unicodedata.normalize("NFC", text)
         bad = [norm.find(unicodedata.normalize("NFC", f)) for f in problem.forbidden if f]
@@ -294,53 +300,124 @@ class CTranslate2Engine:
             cuts = [max(rep.locked, self._token_at(rep.tokens, min(bad)))]
         else:
             n, lo = len(rep.tokens), rep.locked
-            cuts = sorted({lo + (c * (n - lo)) // self.cut_points for c in range(self.cut_points)})
-        return [(k + len(term), rep.tokens[:k] + term) for k in cuts]
+            even = [lo + (c * (n - lo)) // self.cut_points for c in range(self.cut_points)]
+            cuts = sorted({self._word_start(rep.tokens, k) for k in even})
+        return [(k, term) for k in cuts]
+
+    @staticmethod
+    def _word_start(tokens: list[str], k: int, window: int = 3) -> int:
+        """Move a cut forward to the next word start (a "▁" token) if one is near."""
+        for j in range(k, min(len(tokens), k + window)):
+            if tokens[j].startswith("\u2581"):
+                return j
+        return k
 
     def _decode_candidates(
         self, sources: list[list[str]], code: str, todo: list[_Repair], max_len: int
     ) -> None:
-        """Continue every candidate prefix (one call), score them (one call), keep the best."""
-        batch_src: list[list[str]] = []
-        prefixes: list[list[str]] = []
-        owners: list[tuple[_Repair, int]] = []
+        """Pick each segment's cut point, continue from it, and keep the result in `todo`."""
+        if self.term_search == "decode":
+            self._decode_every_cut(sources, code, todo, max_len)
+            return
+        # 1. Where does the term fit? Score every candidate prefix `tokens[:k] + term`
+        #    teacher-forced, all in one parallel call, instead of decoding every cut point,
+        #    and keep the cut where the term itself is most probable.
+        chosen: dict[int, tuple[int, list[str]]] = {}
+        prefix_sum: dict[int, float] = {}
+        multi = [rep for rep in todo if len(rep.candidates) > 1]
+        if multi:
+            batch_src, seqs, owners = [], [], []
+            for rep in multi:
+                for k, term in rep.candidates:
+                    batch_src.append(sources[rep.index])
+                    seqs.append([code] + rep.tokens[:k] + term)
+                    owners.append((rep, k, term))
+            scored = self.translator.score_batch(
+                batch_src, seqs, max_batch_size=self.batch_size, max_input_length=self.max_length
+            )
+            best: dict[int, float] = {}
+            for (rep, k, term), sc in zip(owners, scored, strict=True):
+                log_probs = list(sc.log_probs)[1:-1]  # drop the language and end tokens
+                fit = sum(log_probs[k:])  # log P(term | tokens before the cut)
+                if rep.index not in best or fit > best[rep.index]:
+                    best[rep.index] = fit
+                    chosen[rep.index] = (k, term)
+                    prefix_sum[rep.index] = sum(log_probs)
         for rep in todo:
-            for lock, prefix in rep.candidates:
-                batch_src.append(sources[rep.index])
-                prefixes.append([code] + prefix)
-                owners.append((rep, lock))
+            chosen.setdefault(rep.index, rep.candidates[0])
+        # 2. One continuation per segment from its best cut point, at the engine's beam size.
+        prefixes = []
+        for rep in todo:
+            k, term = chosen[rep.index]
+            prefixes.append([code] + rep.tokens[:k] + term)
+        outputs, sums = self._continue(
+            [sources[rep.index] for rep in todo], prefixes, max_len, self.repair_beam
+        )
+        # 3. The forced tokens' log-probs: known from step 1, else one scoring call.
+        unknown = [i for i, rep in enumerate(todo) if rep.index not in prefix_sum]
+        if unknown:
+            scored = self.translator.score_batch(
+                [sources[todo[i].index] for i in unknown],
+                [prefixes[i] for i in unknown],
+                max_batch_size=self.batch_size,
+                max_input_length=self.max_length,
+            )
+            for i, sc in zip(unknown, scored, strict=True):
+                prefix_sum[todo[i].index] = sum(list(sc.log_probs)[1:-1])  # drop lang and end
+        for rep, prefix, out, total in zip(todo, prefixes, outputs, sums, strict=True):
+            n_gen = max(1, len(out) - 1)
+            rep.logprob = (prefix_sum[rep.index] + total) / n_gen
+            rep.tokens = [t for t in out[1:] if t != EOS]
+            rep.locked = len(prefix) - 1
+
+    def _continue(
+        self, sources: list[list[str]], prefixes: list[list[str]], max_len: int, beam: int
+    ) -> tuple[list[list[str]], list[float]]:
+        """Decode after each forced prefix: outputs (prefix included), free-token log-prob sums."""
         longest = max(len(p) for p in prefixes)
         limit = max(max_len, longest + 1)
+        min_len = min(limit, max(longest + 1, self._lengths(sources)[0]))
         results = self.translator.translate_batch(
-            batch_src,
+            sources,
             target_prefix=prefixes,
-            beam_size=1,  # greedy continuation: the cut points already give the choice
-            max_batch_size=self.batch_size * self.cut_points,
+            beam_size=beam,
+            max_batch_size=self.batch_size,
             max_input_length=self.max_length,
-            min_decoding_length=min(limit, max(longest + 1, self._lengths(sources)[0])),
+            min_decoding_length=min_len,
             max_decoding_length=limit,
+            return_scores=True,
             return_end_token=True,
         )
         outputs = [list(r.hypotheses[0]) for r in results]
+        return outputs, [float(r.scores[0]) * len(o) for r, o in zip(results, outputs, strict=True)]
+
+    def _decode_every_cut(
+        self, sources: list[list[str]], code: str, todo: list[_Repair], max_len: int
+    ) -> None:
+        """The plain method (STACK-NOTES): decode every cut point greedily, keep the best."""
+        batch_src, prefixes, owners = [], [], []
+        for rep in todo:
+            for k, term in rep.candidates:
+                batch_src.append(sources[rep.index])
+                prefixes.append([code] + rep.tokens[:k] + term)
+                owners.append(rep)
+        outputs, _ = self._continue(batch_src, prefixes, max_len, 1)
         scored = self.translator.score_batch(
             batch_src,
-            [o[:-1] if o and o[-1] == EOS else o for o in outputs],
-            max_batch_size=self.batch_size * self.cut_points,
+            [o[:-1] if o[-1] == EOS else o for o in outputs],
+            max_batch_size=self.batch_size,
             max_input_length=self.max_length,
         )
-        best: dict[int, tuple[float, int, list[str]]] = {}
-        for (rep, lock), out, sc in zip(owners, outputs, scored, strict=True):
+        best: dict[int, float] = {}
+        for rep, prefix, out, sc in zip(owners, prefixes, outputs, scored, strict=True):
             log_probs = list(sc.log_probs)[1:]  # drop the language token
-            ended = bool(out) and out[-1] == EOS
-            if not ended:
+            if out[-1] != EOS:
                 log_probs = log_probs[:-1]  # score_batch always adds an end token
             mean = sum(log_probs) / max(1, len(log_probs))
-            tokens = [t for t in out[1:] if t != EOS]
-            if rep.index not in best or mean > best[rep.index][0]:
-                best[rep.index] = (mean, lock, tokens)
-        for rep in todo:
-            mean, lock, tokens = best[rep.index]
-            rep.tokens, rep.locked, rep.logprob = tokens, lock, mean
+            if rep.index not in best or mean > best[rep.index]:
+                best[rep.index] = mean
+                rep.tokens = [t for t in out[1:] if t != EOS]
+                rep.locked, rep.logprob = len(prefix) - 1, mean
 
 
 __all__ = ["CTranslate2Engine", "find_converted", "is_ct2_folder"]
