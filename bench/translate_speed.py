@@ -164,7 +164,7 @@ def _measure(spec: dict[str, object]) -> dict[str, object]:
         **options,
     )
     load_s = time.perf_counter() - t0
-    engine.translate(texts[:2], "en", "km")  # warm-up, not timed
+    engine.translate(texts, "en", "km")  # warm-up on the same batch, not timed
     constraints = None
     if mode.startswith("terms"):
         constraints = term_constraints(texts)
@@ -309,6 +309,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--batch", type=int, default=8)
     parser.add_argument("--repeat", type=int, default=1, help="Timed runs per engine (best).")
+    parser.add_argument("--engines", default="transformers,ctranslate2")
+    parser.add_argument("--scaling-tokens", type=int, default=12)
     parser.add_argument("--scaling", default="10,100,1000", help="Document sizes (segments).")
     parser.add_argument("--scaling-decode", default="10,100",
                         help="Sizes for decoding time growth (small shape, ct2 int8, beam 4).")
@@ -327,6 +329,8 @@ def main() -> None:
         rows: dict[tuple[str, int, str], dict[str, object]] = {}
         for beam in beams:
             for engine, model in (("transformers", hf_dir), ("ctranslate2", ct2_dir)):
+                if engine not in args.engines.split(","):
+                    continue
                 modes = ["none", "terms"]
                 if engine == "ctranslate2":
                     modes += ["terms-decode", "present"]
@@ -340,32 +344,33 @@ def main() -> None:
                     all_rows.append(row)
                     _print_row(row)
         for beam in beams:
-            tf, ct = rows[("transformers", beam, "none")], rows[("ctranslate2", beam, "none")]
+            tf = rows.get(("transformers", beam, "none"), {})
+            ct = rows.get(("ctranslate2", beam, "none"), {})
             if "tok_per_s" in tf and "tok_per_s" in ct:
                 print(f"  {shape} beam {beam}: ct2 int8 / transformers tokens/s = "
                       f"{ct['tok_per_s'] / tf['tok_per_s']:.2f}x")  # type: ignore[operator]
             for engine in ("transformers", "ctranslate2"):
                 for mode in ("terms", "terms-decode", "present"):
-                    c, u = rows.get((engine, beam, mode), {}), rows[(engine, beam, "none")]
+                    c, u = rows.get((engine, beam, mode), {}), rows.get((engine, beam, "none"), {})
                     if "wall_s" in c and "wall_s" in u:
                         print(f"  {shape} beam {beam} {engine}: constraints ({mode}) cost "
                               f"{c['wall_s'] / u['wall_s']:.2f}x unconstrained time")  # type: ignore[operator]
         print()
     print("everything but decoding (precomputed engine, one target language):")
-    for n in [int(x) for x in args.scaling.split(",")]:
+    for n in [int(x) for x in args.scaling.split(",") if x]:
         row = _run_child({"task": "pipeline", "segments": n})
         all_rows.append({"task": "pipeline", **row})
         print(f"  {n:>5} segments: {json.dumps(row)}")
-    print("decoding time growth (small shape, ct2 int8, beam 4):")
+    print(f"decoding time growth (small shape, ct2 int8, beam 4, {args.scaling_tokens} tokens):")
     _, small_ct2 = build("small", args.models)
-    for n in [int(x) for x in args.scaling_decode.split(",")]:
+    for n in [int(x) for x in args.scaling_decode.split(",") if x]:
         row = _run_child({"engine": "ctranslate2", "model": str(small_ct2), "beam": 4,
-                          "constraints": "none", "segments": n, "tokens": args.tokens,
+                          "constraints": "none", "segments": n, "tokens": args.scaling_tokens,
                           "threads": args.threads, "batch": args.batch, "shape": "small",
                           "repeat": args.repeat})
         all_rows.append(row)
         print(f"  {n:>5} segments: {row.get('wall_s')} s, {row.get('seg_per_s')} seg/s")
-    out = args.models / "bench-translate-speed.json"
+    out = args.models / f"bench-translate-speed-{args.shape}.json"
     out.write_text(json.dumps(all_rows, indent=1), encoding="utf-8")
     print(f"\nraw figures: {out}")
 
