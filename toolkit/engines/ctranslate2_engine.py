@@ -63,6 +63,7 @@ class _Repair:
     constraints: list[TermConstraint]
     locked: int = 0  # tokens[:locked] hold terms forced earlier: later cuts come after them
     logprob: float | None = None
+    ended: bool = True  # the output stopped on the end token (it then counts as generated)
     candidates: list[tuple[int, list[str]]] = field(default_factory=list)  # (cut, term tokens)
 
 
@@ -277,7 +278,8 @@ class CTranslate2Engine:
             self._decode_candidates(sources, code, todo, max_len)
             still: list[_Repair] = []
             for rep in todo:
-                hyps[rep.index] = self._hypothesis(rep.tokens + [EOS], rep.logprob or -100.0)
+                end = [EOS] if rep.ended else []
+                hyps[rep.index] = self._hypothesis(rep.tokens + end, rep.logprob or -100.0)
                 if self._problem(hyps[rep.index].text, rep.constraints) and not last:
                     still.append(rep)
             todo = still
@@ -368,6 +370,7 @@ class CTranslate2Engine:
             n_gen = max(1, len(out) - 1)
             rep.logprob = (prefix_sum[rep.index] + total) / n_gen
             rep.tokens = [t for t in out[1:] if t != EOS]
+            rep.ended = out[-1] == EOS
             rep.locked = len(prefix) - 1
 
     def _continue(
@@ -417,6 +420,7 @@ class CTranslate2Engine:
             if rep.index not in best or mean > best[rep.index]:
                 best[rep.index] = mean
                 rep.tokens = [t for t in out[1:] if t != EOS]
+                rep.ended = out[-1] == EOS
                 rep.locked, rep.logprob = len(prefix) - 1, mean
 
 
