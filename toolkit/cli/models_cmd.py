@@ -1,4 +1,4 @@
-"""`mekong models`: list, pull, build-tiny (and convert, with the ctranslate2 engine)."""
+"""`mekong models`: list, pull, build-tiny, convert (for the ctranslate2 engine)."""
 
 from __future__ import annotations
 
@@ -89,3 +89,25 @@ def build_tiny_command(
         raise UsageError(f"{out.parent}: cannot create folder ({exc.strerror})") from None
     build_tiny(out, extra_files=extra)
     typer.echo(f"built test model in {out} (random weights: output is meaningless)")
+
+
+@models_app.command("convert")
+def convert_command(
+    name: str = typer.Argument(..., help="Registry name or transformers model folder."),
+    quantization: str = typer.Option(
+        "int8", "--quantization", help="int8 (fast on CPU), float32 (exact), float16, ..."
+    ),
+    out: Path | None = typer.Option(None, "--out", help="Output folder (default models/NAME-ct2)."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing output folder."),
+) -> None:
+    """Convert a model for the ctranslate2 engine (`mekong translate --engine ctranslate2`).
+
+    Example: mekong models convert nllb-200-distilled-600M --quantization int8
+    """
+    from toolkit.engines.convert import convert_model
+    from toolkit.models import resolve
+
+    target = convert_model(resolve(name), out, quantization, force)
+    note = " (TEST MODEL: random weights)" if read_marker(target) else ""
+    typer.echo(f"converted {name} into {target} ({quantization}){note}")
+    typer.echo(f"use it: mekong translate FILE --engine ctranslate2 --model {target}")

@@ -42,6 +42,7 @@ class TransformersEngine:
         batch_size: int = 16,
         threads: int | None = None,
         max_length: int = 512,
+        fixed_new_tokens: int | None = None,
     ) -> None:
         _quiet_transformers()
         import torch
@@ -53,6 +54,7 @@ class TransformersEngine:
         self.beam_size = beam_size
         self.batch_size = batch_size
         self.max_length = max_length
+        self.fixed_new_tokens = fixed_new_tokens  # benchmarks: equal work for every engine
         source = model.source
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=True)
@@ -119,12 +121,13 @@ class TransformersEngine:
             texts, return_tensors="pt", padding=True, truncation=True, max_length=self.max_length
         ).to(self.device)
         src_len = int(enc["input_ids"].shape[1])
-        max_new = min(self.max_length, 2 * src_len + 16)
+        max_new = self.fixed_new_tokens or min(self.max_length, 2 * src_len + 16)
         kwargs: dict[str, Any] = {
             "forced_bos_token_id": self.lang_token_id(tgt),
             "num_beams": self.beam_size,
             "max_new_tokens": max_new,
-            "min_new_tokens": 2,  # the language token plus at least one real token
+            # the language token plus at least one real token
+            "min_new_tokens": self.fixed_new_tokens or 2,
             "do_sample": False,
         }
         processors = self._constraint_processors(constraints, max_new) if constraints else []
