@@ -18,6 +18,7 @@ from toolkit.glossary import Glossary, load_glossary, save
 from toolkit.glossary.base import DEFAULT_COLUMNS, LANGS, Concept
 from toolkit.glossary.fileio import FORMATS, dumps, format_of, require_default
 from toolkit.glossary.lint import Problem, lint
+from toolkit.store.lock import exclusive
 
 glossary_app = typer.Typer(help="Maintain term bases (glossaries/*.tsv) and find terms in texts.")
 app.add_typer(glossary_app, name="glossary")
@@ -120,32 +121,33 @@ def add_command(
     Example: mekong glossary add un-women-full --type institution --source "unwomen.org"
     --en "UN Women" --km ... --lo ... --th ... --vi ... --dnt
     """
-    g = _load(glossary)
-    before = lint(g)
-    cells = {c: "" for c in g.columns}
-    values = {"en": en, "km": km, "lo": lo, "th": th, "vi": vi}
-    cells.update(id=concept_id, type=type_, status=status, source=source)
-    cells.update({lang: _clean(v) for lang, v in values.items() if lang in g.columns})
-    if "dnt" in g.columns:
-        cells["dnt"] = "yes" if dnt else ""
-    if "note" in g.columns:
-        cells["note"] = _clean(note)
-    for item in forbidden:
-        lang, sep, variant = item.partition("=")
-        column = f"forbidden_{lang.strip()}"
-        if not sep or column not in DEFAULT_COLUMNS:
-            raise UsageError(
-                f"--forbidden {item!r}: use LANG=VARIANT with LANG in {' '.join(LANGS)}"
-            )
-        if column not in g.columns:
-            raise UsageError(f"{g.name} has no column {column}")
-        cells[column] = " | ".join(filter(None, [cells[column], _clean(variant)]))
-    missing = [lang for lang, v in values.items() if v and lang not in g.columns]
-    if missing:
-        raise UsageError(f"{g.name} has no '{missing[0]}' column")
-    g.add(Concept(cells))
-    _save_checked(g, before)
-    typer.echo(f"added {concept_id} to {g.name}")
+    with exclusive(_path(glossary), "glossary"):
+        g = _load(glossary)
+        before = lint(g)
+        cells = {c: "" for c in g.columns}
+        values = {"en": en, "km": km, "lo": lo, "th": th, "vi": vi}
+        cells.update(id=concept_id, type=type_, status=status, source=source)
+        cells.update({lang: _clean(v) for lang, v in values.items() if lang in g.columns})
+        if "dnt" in g.columns:
+            cells["dnt"] = "yes" if dnt else ""
+        if "note" in g.columns:
+            cells["note"] = _clean(note)
+        for item in forbidden:
+            lang, sep, variant = item.partition("=")
+            column = f"forbidden_{lang.strip()}"
+            if not sep or column not in DEFAULT_COLUMNS:
+                raise UsageError(
+                    f"--forbidden {item!r}: use LANG=VARIANT with LANG in {' '.join(LANGS)}"
+                )
+            if column not in g.columns:
+                raise UsageError(f"{g.name} has no column {column}")
+            cells[column] = " | ".join(filter(None, [cells[column], _clean(variant)]))
+        missing = [lang for lang, v in values.items() if v and lang not in g.columns]
+        if missing:
+            raise UsageError(f"{g.name} has no '{missing[0]}' column")
+        g.add(Concept(cells))
+        _save_checked(g, before)
+        typer.echo(f"added {concept_id} to {g.name}")
 
 
 @glossary_app.command("set")
@@ -159,11 +161,12 @@ def set_command(
 
     Example: mekong glossary set country-vn status verified
     """
-    g = _load(glossary)
-    before = lint(g)
-    g.set(concept_id, column, _clean(value))
-    _save_checked(g, before)
-    typer.echo(f"{concept_id}.{column} = {_clean(value)}")
+    with exclusive(_path(glossary), "glossary"):
+        g = _load(glossary)
+        before = lint(g)
+        g.set(concept_id, column, _clean(value))
+        _save_checked(g, before)
+        typer.echo(f"{concept_id}.{column} = {_clean(value)}")
 
 
 @glossary_app.command("remove")
@@ -175,10 +178,11 @@ def remove_command(
 
     Example: mekong glossary remove title-samdech
     """
-    g = _load(glossary)
-    g.remove(concept_id)
-    save(g, _file_of(g))
-    typer.echo(f"removed {concept_id} from {g.name}")
+    with exclusive(_path(glossary), "glossary"):
+        g = _load(glossary)
+        g.remove(concept_id)
+        save(g, _file_of(g))
+        typer.echo(f"removed {concept_id} from {g.name}")
 
 
 @glossary_app.command("lint")
@@ -242,25 +246,26 @@ def import_command(
 
     Example: mekong glossary import partner-terms.tbx -g glossaries/legal-institutional.tsv
     """
-    incoming = load_glossary(source, fmt)
-    target = _path(glossary)
-    g = load_glossary(target) if target.exists() else Glossary(path=target)
-    before = lint(g)
-    added = replaced = 0
-    for concept in incoming.concepts:
-        for column, value in concept.cells.items():
-            if value and column not in g.columns:
-                g.columns = [c for c in DEFAULT_COLUMNS if c in g.columns or c == column]
-        cells = {c: concept.cells.get(c, "") for c in g.columns}
-        existing = g.get(concept.id)
-        if existing is not None:
-            existing.cells = cells
-            replaced += 1
-        else:
-            g.add(Concept(cells))
-            added += 1
-    _save_checked(g, before, force=force)
-    typer.echo(f"{target}: {added} added, {replaced} replaced from {source}")
+    with exclusive(_path(glossary), "glossary"):
+        incoming = load_glossary(source, fmt)
+        target = _path(glossary)
+        g = load_glossary(target) if target.exists() else Glossary(path=target)
+        before = lint(g)
+        added = replaced = 0
+        for concept in incoming.concepts:
+            for column, value in concept.cells.items():
+                if value and column not in g.columns:
+                    g.columns = [c for c in DEFAULT_COLUMNS if c in g.columns or c == column]
+            cells = {c: concept.cells.get(c, "") for c in g.columns}
+            existing = g.get(concept.id)
+            if existing is not None:
+                existing.cells = cells
+                replaced += 1
+            else:
+                g.add(Concept(cells))
+                added += 1
+        _save_checked(g, before, force=force)
+        typer.echo(f"{target}: {added} added, {replaced} replaced from {source}")
 
 
 @glossary_app.command("export")
