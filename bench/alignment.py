@@ -1,0 +1,103 @@
+"""Alignment benchmark: strict/lax P/R/F1 on Text+Berg dev, Gale-Church in the same run, speed.
+
+Reads the GPL-2.0 gold data from ../shared/eval/textberg-dev (never copied into the repo):
+    python bench/alignment.py [--data DIR] [--groups 0-1,1-0,...] [--no-speed]
+Mekong's aligner runs once per MT file (Google, Europarl) given the way `mekong align --src-mt`
+takes it; Gale-Church reads the German and French lengths. Speed: seconds per 1,000 source
+sentences on the dev document, and on a synthetic 1,000 x 1,000 document.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from toolkit.align import DpAligner, DpConfig, GaleChurchAligner, parse_groups  # noqa: E402
+from toolkit.align.base import DEFAULT_GROUPS  # noqa: E402
+from toolkit.align.io import read_alignment  # noqa: E402
+from toolkit.align.metrics import count, scores  # noqa: E402
+
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "eval" / "textberg-dev"
+if not DEFAULT_DATA.exists():
+    DEFAULT_DATA = Path("/work/shared/eval/textberg-dev")
+
+
+def lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def report(name: str, predicted, gold, seconds: float, n_src: int) -> None:  # noqa: ANN001
+    result = scores(count([(g.src, g.tgt) for g in predicted], [(g.src, g.tgt) for g in gold]))
+    s, lx = result.strict, result.lax
+    print(
+        f"{name:28} strict P {s['precision']:.3f} R {s['recall']:.3f} F1 {s['f1']:.3f}   "
+        f"lax P {lx['precision']:.3f} R {lx['recall']:.3f} F1 {lx['f1']:.3f}   "
+        f"{seconds / n_src * 1000:6.2f} s/1000 sents"
+    )
+
+
+def synthetic(n: int, seed: int = 1) -> tuple[list[str], list[str]]:
+    """A made-up document and a 'translation' with merges, splits, deletions and noise."""
+    rng = random.Random(seed)
+    words = [
+        "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(2, 9)))
+        for _ in range(3000)
+    ]
+    src = [" ".join(rng.choice(words) for _ in range(rng.randint(5, 30))) + " ." for _ in range(n)]
+    tgt: list[str] = []
+    k = 0
+    while k < len(src):
+        roll = rng.random()
+        if roll < 0.05 and k + 1 < len(src):
+            tgt.append(src[k] + " " + src[k + 1])
+            k += 2
+            continue
+        if roll < 0.08:
+            half = src[k].split()
+            tgt += [" ".join(half[: len(half) // 2]), " ".join(half[len(half) // 2 :])]
+        elif roll < 0.09:
+            tgt.append(" ".join(rng.choice(words) for _ in range(12)))
+            tgt.append(src[k])
+        else:
+            noisy = [w if rng.random() > 0.3 else rng.choice(words) for w in src[k].split()]
+            tgt.append(" ".join(noisy))
+        k += 1
+    return src, tgt[:n] if len(tgt) > n else tgt
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--groups", default=",".join(f"{a}-{b}" for a, b in DEFAULT_GROUPS))
+    parser.add_argument("--no-speed", action="store_true")
+    args = parser.parse_args()
+    data: Path = args.data
+    de, fr = lines(data / "dev.de"), lines(data / "dev.fr")
+    gold = read_alignment(data / "dev.defr")
+    print(f"Text+Berg dev: {len(de)} de x {len(fr)} fr sentences, {len(gold)} gold groups")
+    aligner = DpAligner(DpConfig(groups=parse_groups(args.groups)))
+    for mt_name in ("google", "europarl"):
+        mt = lines(data / f"dev.de.mt-{mt_name}.fr")
+        start = time.perf_counter()
+        result = aligner.align(mt, fr)
+        report(f"mekong ({mt_name} MT)", result.groups, gold, time.perf_counter() - start, len(de))
+    start = time.perf_counter()
+    baseline = GaleChurchAligner().align(de, fr)
+    report("gale-church", baseline.groups, gold, time.perf_counter() - start, len(de))
+    if args.no_speed:
+        return
+    src, tgt = synthetic(1000)
+    start = time.perf_counter()
+    result = aligner.align(src, tgt)
+    seconds = time.perf_counter() - start
+    groups = len(result.groups)
+    print(f"synthetic {len(src)} x {len(tgt)}: mekong {seconds:.2f} s ({groups} groups)")
+
+
+if __name__ == "__main__":
+    main()
