@@ -37,6 +37,9 @@ def translate_command(
     roundtrip: bool = typer.Option(
         False, "--roundtrip", help="Also translate back and score the round trip (chrF); ~2x time."
     ),
+    no_tm: bool = typer.Option(
+        False, "--no-tm", help="Do not reuse approved or aligned translations from the store."
+    ),
 ) -> None:
     """Translate a document into one or more languages and store the aligned result.
 
@@ -49,7 +52,12 @@ def translate_command(
     the_id = store.check_doc_id(doc_id) if doc_id else store.doc_id_from(str(file))
     store.ensure_writable(out)
     options = TranslateOptions(
-        src=src_code, tgts=tgt_codes, doc_id=the_id, out_dir=out, roundtrip=roundtrip
+        src=src_code,
+        tgts=tgt_codes,
+        doc_id=the_id,
+        out_dir=out,
+        roundtrip=roundtrip,
+        use_tm=not no_tm,
     )
     eng = load_engine(
         engine, model, beam_size=beam, batch_size=batch_size, device=device, threads=threads
@@ -102,6 +110,9 @@ def print_summary(result: TranslationResult) -> None:
         flags = sorted(info.get("flags", {}).items(), key=lambda kv: (-kv[1], kv[0]))
         if flags:
             typer.echo(f"flags {tgt}: " + ", ".join(f"{name} {n}" for name, n in flags))
+    reused = sum(info["origin"].get("tm", 0) for info in stats["targets"].values())
+    if reused:
+        typer.echo(f"translation memory: {reused} segment(s) reused (origin tm; see --no-tm)")
     if stats["worst"]:
         typer.echo("worst segments:")
         for row in stats["worst"]:
