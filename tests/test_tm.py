@@ -118,6 +118,7 @@ def test_second_translation_reuses_aligned_sentences(mekong, aligned_store, work
     assert not tm_rows["test_model"].any() and frame["test_model"][1]
     assert tm_rows["engine"].to_list() == ["tm:old.vi"] * 3
 
+    (workdir / "new.vi.txt").write_text(SOURCE_VI[11], encoding="utf-8")  # short: test model
     again = mekong(*args, "--beam", "1", "--no-tm", "--doc-id", "new-no-tm")
     assert again.code == 0, again.err
     plain = pl.read_parquet(aligned_store / "new-no-tm.parquet")

@@ -43,6 +43,7 @@ def align_command(
     groups: str | None = typer.Option(
         None, "--groups", help="Group shapes to search, e.g. 0-1,1-0,1-1,1-2,2-1 (default: <= 5)."
     ),
+    beam: int = typer.Option(4, "--beam", min=1, max=16, help="Beam size."),
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
     encoding: str | None = typer.Option(None, "--encoding", help="Input encoding if not UTF-8/16."),
 ) -> None:
@@ -63,7 +64,9 @@ def align_command(
     if src_mt is None:
         from toolkit.engines import load_engine
 
-        eng = load_engine(engine, model, device=device)
+        if device not in ("auto", "cpu", "cuda"):
+            raise UsageError(f"--device {device}: choose auto, cpu or cuda")
+        eng = load_engine(engine, model, beam_size=beam, device=device)
         if eng.info.test_model:
             typer.echo(TEST_MODEL_NOTE, err=True)
     result = align_documents(src_doc, tgt_doc, options, engine=eng, src_mt=src_mt)
