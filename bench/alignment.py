@@ -83,6 +83,46 @@ def synthetic(n: int, seed: int = 1) -> tuple[list[str], list[str]]:
     return src, tgt[:n] if len(tgt) > n else tgt
 
 
+def tm_threshold(sentences: list[str], threshold: float, seed: int = 2) -> None:
+    """What the TM's fuzzy threshold means on real sentences: how many one-word edits still
+    match (wanted), and how many pairs of different sentences match (unwanted)."""
+    from toolkit.tm import TmEntry, TranslationMemory
+
+    rng = random.Random(seed)
+    pool = [s for s in sentences if len(s.split()) >= 6]
+    memory = TranslationMemory("de", threshold)
+    for s in pool:
+        memory.add("fr", TmEntry(s, "x", "bench", "aligned", "new"))
+    vocab = sorted({w for s in pool for w in s.split() if w.isalpha()})
+    by_length: dict[str, list[int]] = {"6-10 words": [0, 0], "11-20 words": [0, 0], "21+": [0, 0]}
+    for s in pool:
+        words = s.split()
+        k = rng.randrange(len(words))
+        words[k] = rng.choice(vocab)
+        edited = " ".join(words)
+        if edited == s:
+            continue
+        n = len(words)
+        bucket = "6-10 words" if n <= 10 else ("11-20 words" if n <= 20 else "21+")
+        found = memory.lookup(edited, "fr")
+        by_length[bucket][0] += found is not None and found.entry.src_text == s
+        by_length[bucket][1] += 1
+    # unwanted: sentences of the other half of the document (all different) must not match
+    half = TranslationMemory("de", threshold)
+    for s in pool[0::2]:
+        half.add("fr", TmEntry(s, "x", "bench", "aligned", "new"))
+    queries = [s for s in pool[1::2] if s not in pool[0::2]]
+    start = time.perf_counter()
+    false = sum(half.lookup(s, "fr") is not None for s in queries)
+    seconds = time.perf_counter() - start
+    summary = ", ".join(f"{k}: {hit}/{total}" for k, (hit, total) in by_length.items())
+    print(f"TM fuzzy >= {threshold}: one-word edits matched {summary}")
+    print(
+        f"TM fuzzy >= {threshold}: {false}/{len(queries)} different sentences matched; "
+        f"{seconds / len(queries) * 1000:.1f} ms per lookup in {len(pool[0::2])} entries"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -102,6 +142,7 @@ def main() -> None:
     with Clock() as clock:
         baseline = GaleChurchAligner().align(de, fr)
     report("gale-church", baseline.groups, gold, clock, len(de))
+    tm_threshold(de, 0.85)
     if args.no_speed:
         return
     src, tgt = synthetic(1000)
