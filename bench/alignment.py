@@ -123,6 +123,30 @@ def tm_threshold(sentences: list[str], threshold: float, seed: int = 2) -> None:
     )
 
 
+def tm_scale(entries: int = 50_000, queries: int = 200) -> None:
+    """Fuzzy lookups in a large memory (synthetic sentences): index build and lookup time."""
+    from toolkit.tm import TmEntry, TranslationMemory
+
+    sentences, _ = synthetic(entries, seed=5)
+    memory = TranslationMemory("en")
+    for s in sentences:
+        memory.add("km", TmEntry(s, "x", "bench", "aligned", "new"))
+    rng = random.Random(6)
+    probes = []
+    for s in rng.sample(sentences, queries):
+        words = s.split()
+        words[rng.randrange(len(words))] = "changed"
+        probes.append(" ".join(words))
+    with Clock() as build:
+        memory.lookup(probes[0], "km")
+    with Clock() as clock:
+        found = sum(memory.lookup(p, "km") is not None for p in probes[1:])
+    print(
+        f"TM with {len(memory)} entries: index {build.wall:.1f} s once, "
+        f"{clock.wall / (queries - 1) * 1000:.1f} ms per fuzzy lookup ({found}/{queries - 1} found)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -145,6 +169,7 @@ def main() -> None:
     tm_threshold(de, 0.85)
     if args.no_speed:
         return
+    tm_scale()
     src, tgt = synthetic(1000)
     with Clock() as clock:
         result = aligner.align(src, tgt)

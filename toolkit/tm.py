@@ -12,13 +12,13 @@ numbers differ: a speech's figures must not come from last year's speech.
 
 from __future__ import annotations
 
-import bisect
 import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from toolkit import store
@@ -58,14 +58,55 @@ class TmMatch:
     score: float  # 1.0 for an exact match, else the character-level similarity
 
 
+def trigrams(key: str) -> set[str]:
+    padded = f" {key} "
+    return {padded[k : k + 3] for k in range(len(padded) - 2)}
+
+
+@dataclass
+class _FuzzyIndex:
+    """Character-trigram postings: only entries sharing enough trigrams reach difflib."""
+
+    keys: list[str]
+    lengths: np.ndarray
+    postings: dict[str, np.ndarray]
+
+    @classmethod
+    def build(cls, keys: list[str]) -> _FuzzyIndex:
+        lists: dict[str, list[int]] = {}
+        for k, key in enumerate(keys):
+            for gram in trigrams(key):
+                lists.setdefault(gram, []).append(k)
+        postings = {g: np.array(ids, dtype=np.int32) for g, ids in lists.items()}
+        lengths = np.array([len(k) for k in keys], dtype=np.int64)
+        return cls(keys, lengths, postings)
+
+    def candidates(self, key: str, threshold: float) -> list[str]:
+        """Keys of a length that can reach the threshold and sharing at least
+        `1 - 3 * (1 - threshold)` of the query's trigrams (one changed character breaks at most
+        three), best first."""
+        low = len(key) * threshold / (2 - threshold)
+        high = len(key) * (2 - threshold) / threshold
+        fits = (self.lengths >= low) & (self.lengths <= high)
+        grams = trigrams(key)
+        hits = [self.postings[g] for g in grams if g in self.postings]
+        if not hits:
+            return []
+        shared = np.bincount(np.concatenate(hits), minlength=len(self.keys))
+        need = max(1.0, (1 - 3 * (1 - threshold)) * len(grams))
+        chosen = np.nonzero(fits & (shared >= need))[0]
+        order = chosen[np.argsort(-shared[chosen], kind="stable")]
+        return [self.keys[k] for k in order]
+
+
 @dataclass
 class TranslationMemory:
-    """Entries per target language, indexed by exact key and by key length (for fuzzy search)."""
+    """Entries per target language, indexed by exact key and by character trigrams."""
 
     src: str
     threshold: float = DEFAULT_THRESHOLD
     exact: dict[str, dict[str, TmEntry]] = field(default_factory=dict)
-    by_length: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    _fuzzy: dict[str, _FuzzyIndex] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(
@@ -116,10 +157,9 @@ class TranslationMemory:
     def add(self, tgt: str, entry: TmEntry) -> None:
         key = match_key(entry.src_text)
         table = self.exact.setdefault(tgt, {})
-        if key in table:
-            return
-        table[key] = entry
-        bisect.insort(self.by_length.setdefault(tgt, []), (len(key), key))
+        if key and key not in table:
+            table[key] = entry
+            self._fuzzy.pop(tgt, None)  # rebuilt on the next fuzzy lookup
 
     def __len__(self) -> int:
         return sum(len(t) for t in self.exact.values())
@@ -134,18 +174,14 @@ class TranslationMemory:
             return None
         if key in table:
             return TmMatch(table[key], 1.0)
-        # ratio <= 2 * min(len) / (len_a + len_b): only keys of a close length can reach it
+        if tgt not in self._fuzzy:
+            self._fuzzy[tgt] = _FuzzyIndex.build(list(table))
         t = self.threshold
-        low = int(len(key) * t / (2 - t))
-        high = int(len(key) * (2 - t) / t) + 1
-        keys = self.by_length[tgt]
         best_score, best_key = 0.0, None
         wanted = numbers(key)
         matcher = difflib.SequenceMatcher(autojunk=False)
         matcher.set_seq2(key)
-        first = bisect.bisect_left(keys, (low, ""))
-        last = bisect.bisect_right(keys, (high, "\uffff"))
-        for _, other in keys[first:last]:
+        for other in self._fuzzy[tgt].candidates(key, t):
             matcher.set_seq1(other)
             if matcher.real_quick_ratio() < t or matcher.quick_ratio() < max(t, best_score):
                 continue
