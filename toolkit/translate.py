@@ -16,9 +16,11 @@ import polars as pl
 
 from toolkit import languages, quality, store
 from toolkit.documents import Document
-from toolkit.engines.base import Engine, TermConstraint
+from toolkit.engines.base import Engine, Hypothesis, TermConstraint
 from toolkit.errors import UsageError
+from toolkit.quality.base import REVIEW_CAP
 from toolkit.segment import Segment, segment
+from toolkit.tm import TranslationMemory
 
 
 @dataclass
@@ -65,16 +67,34 @@ def translate_document(
     created = datetime.now(UTC)
     glossary = options.glossary
     hits = [glossary.match(s.text, src) for s in segments] if glossary else [[] for _ in segments]
+    memory = _load_tm(options, src, tgts)
     for tgt in tgts:
         constraints: list[list[TermConstraint]] = [
             glossary.constraints(h, tgt) if glossary else [] for h in hits
         ]
-        texts = [s.text for s in segments]
-        hyps = engine.translate(texts, src, tgt, constraints=constraints, progress=progress)
+        matches = [memory.lookup(s.text, tgt) if memory else None for s in segments]
+        todo = [k for k, match in enumerate(matches) if match is None]
+        if progress and len(todo) < len(segments):
+            progress(len(segments) - len(todo))
+        machine: list[Hypothesis] = []
+        if todo:
+            machine = engine.translate(
+                [segments[k].text for k in todo],
+                src,
+                tgt,
+                constraints=[constraints[k] for k in todo],
+                progress=progress,
+            )
+        hyps: list[Hypothesis] = [
+            Hypothesis(match.entry.tgt_text) if match else Hypothesis("") for match in matches
+        ]
+        for k, hyp in zip(todo, machine, strict=True):
+            hyps[k] = hyp
         backs = None
         if options.roundtrip:
             backs = back_translate(engine, [h.text for h in hyps], tgt, src)
-        for i, (seg, seg_hits, hyp) in enumerate(zip(segments, hits, hyps, strict=True)):
+        rows_in = zip(segments, hits, hyps, matches, strict=True)
+        for i, (seg, seg_hits, hyp, match) in enumerate(rows_in):
             checks = glossary.verify(hyp.text, seg_hits, tgt) if glossary else []
             term_rows = [c.as_dict() if hasattr(c, "as_dict") else dict(c) for c in checks]
             q = quality.score_segment(
@@ -84,9 +104,12 @@ def translate_document(
                 tgt,
                 logprob=hyp.logprob,
                 terms=term_rows,
-                test_model=engine.info.test_model,
+                test_model=engine.info.test_model and match is None,
                 back_text=backs[i] if backs else None,
+                tm_match=match.score if match else None,
             )
+            if match is not None and match.score < 1.0:
+                _mark_fuzzy(q)
             rows.append(
                 {
                     "doc_id": options.doc_id,
@@ -98,23 +121,24 @@ def translate_document(
                     "tgt_text": hyp.text,
                     "src_ids": [seg.seg_id],
                     "tgt_ids": [seg.seg_id],
-                    "origin": "mt",
-                    "engine": engine.info.label,
+                    "origin": "tm" if match else "mt",
+                    "engine": f"tm:{match.entry.doc_id}" if match else engine.info.label,
                     "glossary_version": glossary.version if glossary else "",
                     "terms": term_rows,
                     "score": q.score,
                     "status": q.status,
                     "review": "new",
                     "created_at": created,
-                    "mt_text": hyp.text,
-                    "test_model": engine.info.test_model,
+                    "mt_text": None if match else hyp.text,
+                    "test_model": engine.info.test_model and match is None,
                     "src_start": seg.start,
                     "src_end": seg.end,
                     "signals": q.signals,
                 }
             )
     frame = store.to_frame(rows).sort(["seg_id", "tgt_lang"])
-    path = store.write_frame(frame, store.doc_path(options.out_dir, options.doc_id)) if write else None
+    target = store.doc_path(options.out_dir, options.doc_id)
+    path = store.write_frame(frame, target) if write else None
     return TranslationResult(frame, path, segments, engine.info.test_model, summarize(frame))
 
 
@@ -126,6 +150,23 @@ def back_translate(engine: Engine, texts: list[str], tgt: str, src: str) -> list
     for i, hyp in zip(todo, back, strict=True):
         result[i] = hyp.text
     return result
+
+
+def _load_tm(options: TranslateOptions, src: str, tgts: list[str]) -> TranslationMemory | None:
+    """The translation memory for this run (None with --no-tm), read once from the store."""
+    if not options.use_tm:
+        return None
+    memory = TranslationMemory.load(options.out_dir, src, tgts, exclude_doc=options.doc_id)
+    return memory if len(memory) else None
+
+
+def _mark_fuzzy(q: quality.QualityResult) -> None:
+    """A fuzzy TM match always goes to review: a changed word may be a changed name."""
+    q.flags.append("tm_fuzzy")
+    q.signals["flags"] = q.flags
+    if q.status == "ok":
+        q.status = "review"
+        q.score = min(q.score, REVIEW_CAP)
 
 
 def summarize(frame: pl.DataFrame) -> dict[str, Any]:

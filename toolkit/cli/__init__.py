@@ -13,6 +13,7 @@ from toolkit.cli.app import app, run
 
 # Command modules register themselves on import; keep this list sorted.
 from toolkit.cli import (  # noqa: E402,F401  isort: skip
+    align_cmd,
     check_cmd,
     export_cmd,
     glossary_cmd,

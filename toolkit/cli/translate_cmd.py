@@ -41,6 +41,9 @@ def translate_command(
         None, "--glossary", help="Glossary (.tsv .csv .tbx); default: the shipped one."
     ),
     no_glossary: bool = typer.Option(False, "--no-glossary", help="Do not enforce any glossary."),
+    no_tm: bool = typer.Option(
+        False, "--no-tm", help="Do not reuse approved or aligned translations from the store."
+    ),
 ) -> None:
     """Translate a document into one or more languages and store the aligned result.
 
@@ -68,6 +71,7 @@ def translate_command(
         out_dir=out,
         glossary=terms,
         roundtrip=roundtrip,
+        use_tm=not no_tm,
     )
     eng = load_engine(
         engine, model, beam_size=beam, batch_size=batch_size, device=device, threads=threads
@@ -126,6 +130,9 @@ def print_summary(result: TranslationResult) -> None:
         flags = sorted(info.get("flags", {}).items(), key=lambda kv: (-kv[1], kv[0]))
         if flags:
             typer.echo(f"flags {tgt}: " + ", ".join(f"{name} {n}" for name, n in flags))
+    reused = sum(info["origin"].get("tm", 0) for info in stats["targets"].values())
+    if reused:
+        typer.echo(f"translation memory: {reused} segment(s) reused (origin tm; see --no-tm)")
     if stats["worst"]:
         typer.echo("worst segments:")
         for row in stats["worst"]:

@@ -1,0 +1,184 @@
+"""Alignment benchmark: strict/lax P/R/F1 on Text+Berg dev, Gale-Church in the same run, speed.
+
+Reads the GPL-2.0 gold data from ../shared/eval/textberg-dev (never copied into the repo):
+    python bench/alignment.py [--data DIR] [--groups 0-1,1-0,...] [--no-speed]
+Mekong's aligner runs once per MT file (Google, Europarl) given the way `mekong align --src-mt`
+takes it; Gale-Church reads the German and French lengths. Speed: seconds per 1,000 source
+sentences on the dev document, and on a synthetic 1,000 x 1,000 document.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from toolkit.align import DpAligner, DpConfig, GaleChurchAligner, parse_groups  # noqa: E402
+from toolkit.align.base import DEFAULT_GROUPS  # noqa: E402
+from toolkit.align.io import read_alignment  # noqa: E402
+from toolkit.align.metrics import count, scores  # noqa: E402
+
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "eval" / "textberg-dev"
+if not DEFAULT_DATA.exists():
+    DEFAULT_DATA = Path("/work/shared/eval/textberg-dev")
+
+
+def lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+class Clock:
+    """Wall and CPU seconds of a block (CPU time is steadier on a shared machine)."""
+
+    def __enter__(self) -> Clock:
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall = time.perf_counter() - self.wall
+        self.cpu = time.process_time() - self.cpu
+
+
+def report(name: str, predicted, gold, clock: Clock, n_src: int) -> None:  # noqa: ANN001
+    result = scores(count([(g.src, g.tgt) for g in predicted], [(g.src, g.tgt) for g in gold]))
+    s, lx = result.strict, result.lax
+    per = 1000 / n_src
+    print(
+        f"{name:22} strict P {s['precision']:.3f} R {s['recall']:.3f} F1 {s['f1']:.3f} | "
+        f"lax P {lx['precision']:.3f} R {lx['recall']:.3f} F1 {lx['f1']:.3f} | "
+        f"per 1000 sents: {clock.wall * per:5.2f} s wall, {clock.cpu * per:5.2f} s CPU"
+    )
+
+
+def synthetic(n: int, seed: int = 1) -> tuple[list[str], list[str]]:
+    """A made-up document and a 'translation' with merges, splits, deletions and noise."""
+    rng = random.Random(seed)
+    words = [
+        "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(2, 9)))
+        for _ in range(3000)
+    ]
+    src = [" ".join(rng.choice(words) for _ in range(rng.randint(5, 30))) + " ." for _ in range(n)]
+    tgt: list[str] = []
+    k = 0
+    while k < len(src):
+        roll = rng.random()
+        if roll < 0.05 and k + 1 < len(src):
+            tgt.append(src[k] + " " + src[k + 1])
+            k += 2
+            continue
+        if roll < 0.08:
+            half = src[k].split()
+            tgt += [" ".join(half[: len(half) // 2]), " ".join(half[len(half) // 2 :])]
+        elif roll < 0.09:
+            tgt.append(" ".join(rng.choice(words) for _ in range(12)))
+            tgt.append(src[k])
+        else:
+            noisy = [w if rng.random() > 0.3 else rng.choice(words) for w in src[k].split()]
+            tgt.append(" ".join(noisy))
+        k += 1
+    return src, tgt[:n] if len(tgt) > n else tgt
+
+
+def tm_threshold(sentences: list[str], threshold: float, seed: int = 2) -> None:
+    """What the TM's fuzzy threshold means on real sentences: how many one-word edits still
+    match (wanted), and how many pairs of different sentences match (unwanted)."""
+    from toolkit.tm import TmEntry, TranslationMemory
+
+    rng = random.Random(seed)
+    pool = [s for s in sentences if len(s.split()) >= 6]
+    memory = TranslationMemory("de", threshold)
+    for s in pool:
+        memory.add("fr", TmEntry(s, "x", "bench", "aligned", "new"))
+    vocab = sorted({w for s in pool for w in s.split() if w.isalpha()})
+    by_length: dict[str, list[int]] = {"6-10 words": [0, 0], "11-20 words": [0, 0], "21+": [0, 0]}
+    for s in pool:
+        words = s.split()
+        k = rng.randrange(len(words))
+        words[k] = rng.choice(vocab)
+        edited = " ".join(words)
+        if edited == s:
+            continue
+        n = len(words)
+        bucket = "6-10 words" if n <= 10 else ("11-20 words" if n <= 20 else "21+")
+        found = memory.lookup(edited, "fr")
+        by_length[bucket][0] += found is not None and found.entry.src_text == s
+        by_length[bucket][1] += 1
+    # unwanted: sentences of the other half of the document (all different) must not match
+    half = TranslationMemory("de", threshold)
+    for s in pool[0::2]:
+        half.add("fr", TmEntry(s, "x", "bench", "aligned", "new"))
+    queries = [s for s in pool[1::2] if s not in pool[0::2]]
+    start = time.perf_counter()
+    false = sum(half.lookup(s, "fr") is not None for s in queries)
+    seconds = time.perf_counter() - start
+    summary = ", ".join(f"{k}: {hit}/{total}" for k, (hit, total) in by_length.items())
+    print(f"TM fuzzy >= {threshold}: one-word edits matched {summary}")
+    print(
+        f"TM fuzzy >= {threshold}: {false}/{len(queries)} different sentences matched; "
+        f"{seconds / len(queries) * 1000:.1f} ms per lookup in {len(pool[0::2])} entries"
+    )
+
+
+def tm_scale(entries: int = 50_000, queries: int = 200) -> None:
+    """Fuzzy lookups in a large memory (synthetic sentences): index build and lookup time."""
+    from toolkit.tm import TmEntry, TranslationMemory
+
+    sentences, _ = synthetic(entries, seed=5)
+    memory = TranslationMemory("en")
+    for s in sentences:
+        memory.add("km", TmEntry(s, "x", "bench", "aligned", "new"))
+    rng = random.Random(6)
+    probes = []
+    for s in rng.sample(sentences, queries):
+        words = s.split()
+        words[rng.randrange(len(words))] = "changed"
+        probes.append(" ".join(words))
+    with Clock() as build:
+        memory.lookup(probes[0], "km")
+    with Clock() as clock:
+        found = sum(memory.lookup(p, "km") is not None for p in probes[1:])
+    print(
+        f"TM with {len(memory)} entries: index {build.wall:.1f} s once, "
+        f"{clock.wall / (queries - 1) * 1000:.1f} ms per fuzzy lookup ({found}/{queries - 1} found)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--groups", default=",".join(f"{a}-{b}" for a, b in DEFAULT_GROUPS))
+    parser.add_argument("--no-speed", action="store_true")
+    args = parser.parse_args()
+    data: Path = args.data
+    de, fr = lines(data / "dev.de"), lines(data / "dev.fr")
+    gold = read_alignment(data / "dev.defr")
+    print(f"Text+Berg dev: {len(de)} de x {len(fr)} fr sentences, {len(gold)} gold groups")
+    aligner = DpAligner(DpConfig(groups=parse_groups(args.groups)))
+    for mt_name in ("google", "europarl"):
+        mt = lines(data / f"dev.de.mt-{mt_name}.fr")
+        with Clock() as clock:
+            result = aligner.align(mt, fr)
+        report(f"mekong ({mt_name} MT)", result.groups, gold, clock, len(de))
+    with Clock() as clock:
+        baseline = GaleChurchAligner().align(de, fr)
+    report("gale-church", baseline.groups, gold, clock, len(de))
+    tm_threshold(de, 0.85)
+    if args.no_speed:
+        return
+    tm_scale()
+    src, tgt = synthetic(1000)
+    with Clock() as clock:
+        result = aligner.align(src, tgt)
+    groups = len(result.groups)
+    print(
+        f"synthetic {len(src)} x {len(tgt)}: mekong {clock.wall:.2f} s wall, "
+        f"{clock.cpu:.2f} s CPU ({groups} groups)"
+    )
+
+
+if __name__ == "__main__":
+    main()

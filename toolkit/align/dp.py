@@ -1,0 +1,293 @@
+"""Banded dynamic programming over alignment groups, and the Mekong aligner built on it.
+
+`banded_dp` maximises the sum of group scores over monotone paths that stay inside a band of
+target positions per source row. Rows are vectorised with numpy: every group (a >= 1, b) reads
+an earlier row; the 0-1 groups chain inside a row and are solved with a running maximum.
+
+`DpAligner` runs two passes (coarse-to-fine): 1-1 / skip groups only in a wide band around the
+diagonal, then every configured group in a narrow band around that first path. Paragraphs,
+when both sides have more than one, are aligned first with the same search and then serve as
+anchors: sentences are aligned only inside aligned paragraph groups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from toolkit.align.base import DEFAULT_GROUPS, AlignedGroup, Alignment, Group, GroupScorer
+from toolkit.align.similarity import NgramConfig, NgramSimilarity
+
+NEG = -1e18
+
+
+def banded_dp(
+    scorer: GroupScorer, groups: Sequence[Group], lo: np.ndarray, hi: np.ndarray
+) -> list[tuple[int, int, int, int]]:
+    """Best path as (i0, i1, j0, j1) groups; row i (source sentences used) spans [lo[i], hi[i]].
+
+    lo/hi must have n_src + 1 entries with lo[0] == 0, hi[n] == n_tgt, both non-decreasing.
+    """
+    n, m = scorer.n_src, scorer.n_tgt
+    groups = list(groups)
+    has_skip_tgt = (0, 1) in groups
+    row_groups = [g for g in groups if g[0] >= 1]
+    score: list[np.ndarray] = []
+    back: list[np.ndarray] = []
+    for i in range(n + 1):
+        js = np.arange(lo[i], hi[i] + 1)
+        best = np.full(js.shape, NEG)
+        move = np.full(js.shape, -1, dtype=np.int64)
+        if i == 0:
+            best[js == 0] = 0.0
+        for g_index, (a, b) in enumerate(row_groups):
+            if i < a:
+                continue
+            prev_lo, prev_hi = lo[i - a], hi[i - a]
+            src_js = js - b
+            ok = (src_js >= prev_lo) & (src_js <= prev_hi) & (src_js >= 0)
+            if not ok.any():
+                continue
+            cand = np.full(js.shape, NEG)
+            prev = score[i - a][src_js[ok] - prev_lo]
+            cand[ok] = prev + scorer.row(i, a, b, js[ok])
+            better = cand > best
+            best[better] = cand[better]
+            move[better] = g_index
+        if has_skip_tgt:
+            skip = scorer.row(i, 0, 1, js[js >= 1]) if js[-1] >= 1 else np.zeros(0)
+            steps = np.zeros(js.shape)
+            steps[js >= 1] = skip
+            steps[0] = 0.0
+            run = np.cumsum(steps)
+            chained = np.maximum.accumulate(best - run) + run
+            take = chained > best + 1e-12
+            best = np.where(take, chained, best)
+            move[take] = len(row_groups)  # 0-1
+        score.append(best)
+        back.append(move)
+    if score[n][m - lo[n]] <= NEG / 2:
+        raise ValueError("no alignment path inside the band")
+    path: list[tuple[int, int, int, int]] = []
+    i, j = n, m
+    while i > 0 or j > 0:
+        k = int(back[i][j - lo[i]])
+        a, b = (0, 1) if k == len(row_groups) else row_groups[k]
+        path.append((i - a, i, j - b, j))
+        i, j = i - a, j - b
+    path.reverse()
+    return path
+
+
+def diagonal_band(n: int, m: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+    rows = np.arange(n + 1)
+    centre = np.rint(rows * (m / max(n, 1))).astype(np.int64)
+    return _clip_band(centre - width, centre + width, n, m)
+
+
+def path_band(
+    path: Sequence[tuple[int, int, int, int]], n: int, m: int, width: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """A band of +-width target positions around every row a path passes through."""
+    low = np.full(n + 1, m, dtype=np.int64)
+    high = np.zeros(n + 1, dtype=np.int64)
+    low[0], high[0] = 0, 0
+    for i0, i1, j0, j1 in path:
+        for i in range(i0, i1 + 1):
+            low[i] = min(low[i], j0)
+            high[i] = max(high[i], j1)
+    return _clip_band(low - width, high + width, n, m)
+
+
+def _clip_band(low: np.ndarray, high: np.ndarray, n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    low = np.clip(low, 0, m)
+    high = np.clip(high, 0, m)
+    low[0] = 0
+    high[n] = m
+    # monotone edges keep every row reachable from the one before
+    low = np.minimum.accumulate(low[::-1])[::-1]
+    high = np.maximum.accumulate(high)
+    return low, high
+
+
+@dataclass(frozen=True)
+class DpConfig:
+    groups: tuple[Group, ...] = DEFAULT_GROUPS
+    skip: float = -0.1  # score of a 1-0 or 0-1 group
+    merge_penalty: float = 0.05  # subtracted per sentence beyond the first on each side
+    margin: bool = True  # subtract the similarity with the neighbouring sentences
+    length_mode: str = "log2"  # "log2": times log2(1 + short/long); "square": minus weight * log^2
+    length_weight: float = 0.1  # weight of the squared log length ratio ("square" mode only)
+    first_band: int = 50  # minimum half-width of the first (1-1) pass around the diagonal
+    band: int = 8  # half-width of the second pass around the first path
+    ngram: NgramConfig = NgramConfig()
+
+
+class MtScorer:
+    """Group score = similarity(MT of source group, target group) minus a length prior and a
+    per-sentence merge penalty; skips score a constant."""
+
+    def __init__(self, sim: NgramSimilarity, config: DpConfig) -> None:
+        self.sim = sim
+        self.config = config
+        self.n_src, self.n_tgt = sim.n_src, sim.n_tgt
+
+    def row(self, i: int, a: int, b: int, js: np.ndarray) -> np.ndarray:
+        if a == 0 or b == 0:
+            return np.full(js.shape, self.config.skip)
+        cfg = self.config
+        sim = self.sim.sim(i, a, b, js).astype(np.float64)
+        if cfg.margin:
+            sim = sim - self.sim.neighbour_sim(i, a, b, js)
+        src_len = self.sim.src_len(i, a)
+        tgt_len = self.sim.tgt_len(js, b)
+        if cfg.length_mode == "log2":
+            short = np.minimum(src_len, tgt_len) + 1.0
+            long = np.maximum(src_len, tgt_len) + 1.0
+            sim = sim * np.log2(1.0 + short / long)
+        else:
+            log_ratio = np.log((tgt_len + 10.0) / (src_len + 10.0))
+            sim = sim - cfg.length_weight * log_ratio**2
+        return sim - cfg.merge_penalty * (a + b - 2)
+
+    def similarity(self, i0: int, i1: int, j0: int, j1: int) -> float:
+        if i1 == i0 or j1 == j0:
+            return 0.0
+        js = np.array([j1])
+        return float(self.sim.sim(i1, i1 - i0, j1 - j0, js)[0])
+
+
+class _Slice:
+    """A scorer restricted to source [i0, i1) x target [j0, j1) (for paragraph anchors)."""
+
+    def __init__(self, scorer: MtScorer, i0: int, i1: int, j0: int, j1: int) -> None:
+        self.scorer, self.i0, self.j0 = scorer, i0, j0
+        self.n_src, self.n_tgt = i1 - i0, j1 - j0
+
+    def row(self, i: int, a: int, b: int, js: np.ndarray) -> np.ndarray:
+        return self.scorer.row(i + self.i0, a, b, js + self.j0)
+
+
+class DpAligner:
+    """MT-based sentence aligner: character n-gram similarity, length prior, banded DP."""
+
+    def __init__(self, config: DpConfig = DpConfig()) -> None:
+        self.config = config
+
+    def align(
+        self,
+        src_mt: Sequence[str],
+        tgt: Sequence[str],
+        src_paras: Sequence[int] | None = None,
+        tgt_paras: Sequence[int] | None = None,
+    ) -> Alignment:
+        n, m = len(src_mt), len(tgt)
+        if n == 0 or m == 0:
+            groups = [AlignedGroup((i,), ()) for i in range(n)]
+            groups += [AlignedGroup((), (j,)) for j in range(m)]
+            return Alignment(groups, n, m)
+        sim = NgramSimilarity(src_mt, tgt, self.config.ngram)
+        scorer = MtScorer(sim, self.config)
+        blocks = self._paragraph_blocks(sim, src_paras, tgt_paras)
+        path: list[tuple[int, int, int, int]] = []
+        for i0, i1, j0, j1 in blocks:
+            if i1 == i0 or j1 == j0:
+                path += [(i, i + 1, j0, j0) for i in range(i0, i1)]
+                path += [(i1, i1, j, j + 1) for j in range(j0, j1)]
+                continue
+            part = self._search(_Slice(scorer, i0, i1, j0, j1))
+            path += [(a + i0, b + i0, c + j0, d + j0) for a, b, c, d in part]
+        groups = [
+            AlignedGroup(
+                tuple(range(i0, i1)),
+                tuple(range(j0, j1)),
+                round(max(0.0, min(1.0, scorer.similarity(i0, i1, j0, j1))), 4),
+            )
+            for i0, i1, j0, j1 in path
+        ]
+        return Alignment(groups, n, m, {"paragraph_blocks": float(len(blocks))})
+
+    def _search(self, scorer: GroupScorer) -> list[tuple[int, int, int, int]]:
+        n, m = scorer.n_src, scorer.n_tgt
+        cfg = self.config
+        width = max(cfg.first_band, abs(n - m) + max(n, m) // 10)
+        lo, hi = diagonal_band(n, m, width)
+        first = banded_dp(scorer, ((0, 1), (1, 0), (1, 1)), lo, hi)
+        lo, hi = path_band(first, n, m, cfg.band)
+        return banded_dp(scorer, cfg.groups, lo, hi)
+
+    def _paragraph_blocks(
+        self,
+        sim: NgramSimilarity,
+        src_paras: Sequence[int] | None,
+        tgt_paras: Sequence[int] | None,
+    ) -> list[tuple[int, int, int, int]]:
+        """Aligned paragraph groups as sentence ranges; one block when paragraphs are unusable.
+
+        Paragraphs are few and long, so their neighbours look alike: no margin at this level."""
+        n, m = sim.n_src, sim.n_tgt
+        whole = [(0, n, 0, m)]
+        if src_paras is None or tgt_paras is None:
+            return whole
+        src_spans = _runs(src_paras)
+        tgt_spans = _runs(tgt_paras)
+        if len(src_spans) < 2 or len(tgt_spans) < 2:
+            return whole
+        para_cfg = DpConfig(
+            groups=((0, 1), (1, 0), (1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1)),
+            skip=self.config.skip,
+            merge_penalty=self.config.merge_penalty,
+            margin=False,
+            length_mode=self.config.length_mode,
+            length_weight=self.config.length_weight,
+            first_band=self.config.first_band,
+            band=self.config.band,
+            ngram=self.config.ngram,
+        )
+        para_scorer = MtScorer(sim.pooled(src_spans, tgt_spans), para_cfg)
+        lo, hi = diagonal_band(len(src_spans), len(tgt_spans), max(len(src_spans), len(tgt_spans)))
+        path = banded_dp(para_scorer, para_cfg.groups, lo, hi)
+        blocks: list[tuple[int, int, int, int]] = []
+        for p0, p1, q0, q1 in path:
+            i0 = src_spans[p0][0] if p1 > p0 else _start(src_spans, p0, n)
+            i1 = src_spans[p1 - 1][1] if p1 > p0 else i0
+            j0 = tgt_spans[q0][0] if q1 > q0 else _start(tgt_spans, q0, m)
+            j1 = tgt_spans[q1 - 1][1] if q1 > q0 else j0
+            blocks.append((i0, i1, j0, j1))
+        return _merge_empty(blocks)
+
+
+def _runs(ids: Sequence[int]) -> list[tuple[int, int]]:
+    """Sentence ranges of consecutive equal paragraph ids."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for k in range(1, len(ids) + 1):
+        if k == len(ids) or ids[k] != ids[k - 1]:
+            spans.append((start, k))
+            start = k
+    return spans
+
+
+def _start(spans: list[tuple[int, int]], p: int, total: int) -> int:
+    return spans[p][0] if p < len(spans) else total
+
+
+def _merge_empty(blocks: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """Paragraphs left unaligned on one side join the previous block, so sentences inside them
+    can still pair with the neighbour (a paragraph split differently is not lost)."""
+    merged: list[tuple[int, int, int, int]] = []
+    for block in blocks:
+        i0, i1, j0, j1 = block
+        if merged and (i1 == i0 or j1 == j0):
+            a0, _, c0, _ = merged[-1]
+            merged[-1] = (a0, i1, c0, j1)
+        else:
+            merged.append(block)
+    if len(merged) > 1 and (merged[0][1] == merged[0][0] or merged[0][3] == merged[0][2]):
+        first = merged.pop(0)
+        a0, a1, c0, c1 = merged[0]
+        merged[0] = (first[0], a1, first[2], c1)
+    return merged
+
