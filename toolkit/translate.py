@@ -20,6 +20,8 @@ from toolkit.engines.base import Engine, Hypothesis, TermConstraint
 from toolkit.errors import UsageError
 from toolkit.quality.base import REVIEW_CAP
 from toolkit.segment import Segment, segment
+from toolkit.store.carry import occurrence_keys, reviewed_rows
+from toolkit.store.lock import exclusive
 from toolkit.tm import TranslationMemory
 
 
@@ -58,11 +60,39 @@ def translate_document(
     progress: Callable[[int], None] | None = None,
     write: bool = True,
 ) -> TranslationResult:
-    """Translate every segment of `doc` into every target and store the aligned rows."""
+    """Translate every segment of `doc` into every target and store the aligned rows.
+
+    With `write`, the document's lock is held for the whole run (a second process writing the
+    same document fails at once) and the store file is replaced atomically at the end, so a run
+    that dies leaves the previous file as it was.
+    """
     src, tgts = check_languages(options.src, options.tgts)
     segments = segment(doc, src)
     if not segments:
         raise UsageError(f"{doc.path or 'document'}: no segments to translate")
+    if not write:
+        return _translate(doc, segments, options, engine, progress, None)
+    target = store.doc_path(options.out_dir, options.doc_id)
+    with exclusive(target):
+        store.remove_stale_temp_files(target)
+        previous = store.read_doc(target) if target.exists() else None
+        result = _translate(doc, segments, options, engine, progress, previous)
+        result.path = store.write_frame(result.frame, target)
+    return result
+
+
+def _translate(
+    doc: Document,
+    segments: list[Segment],
+    options: TranslateOptions,
+    engine: Engine,
+    progress: Callable[[int], None] | None,
+    previous: pl.DataFrame | None,
+) -> TranslationResult:
+    src, tgts = options.src, options.tgts
+    kept_targets = _other_targets(previous, segments, src, tgts)
+    reviewed = reviewed_rows(_same_source(previous, src))
+    keys = occurrence_keys(s.text for s in segments)
     rows: list[dict[str, Any]] = []
     created = datetime.now(UTC)
     glossary = options.glossary
@@ -72,8 +102,12 @@ def translate_document(
         constraints: list[list[TermConstraint]] = [
             glossary.constraints(h, tgt) if glossary else [] for h in hits
         ]
-        matches = [memory.lookup(s.text, tgt) if memory else None for s in segments]
-        todo = [k for k, match in enumerate(matches) if match is None]
+        carried = [reviewed.get((tgt, *key)) for key in keys]
+        matches = [
+            memory.lookup(s.text, tgt) if memory and carried[k] is None else None
+            for k, s in enumerate(segments)
+        ]
+        todo = [k for k in range(len(segments)) if matches[k] is None and carried[k] is None]
         if progress and len(todo) < len(segments):
             progress(len(segments) - len(todo))
         machine: list[Hypothesis] = []
@@ -86,7 +120,8 @@ def translate_document(
                 progress=progress,
             )
         hyps: list[Hypothesis] = [
-            Hypothesis(match.entry.tgt_text) if match else Hypothesis("") for match in matches
+            Hypothesis(match.entry.tgt_text if match else row["tgt_text"] if row else "")
+            for match, row in zip(matches, carried, strict=True)
         ]
         for k, hyp in zip(todo, machine, strict=True):
             hyps[k] = hyp
@@ -95,6 +130,9 @@ def translate_document(
             backs = back_translate(engine, [h.text for h in hyps], tgt, src)
         rows_in = zip(segments, hits, hyps, matches, strict=True)
         for i, (seg, seg_hits, hyp, match) in enumerate(rows_in):
+            if carried[i] is not None:
+                rows.append(_carry(carried[i], seg, options.doc_id))
+                continue
             checks = glossary.verify(hyp.text, seg_hits, tgt) if glossary else []
             term_rows = [c.as_dict() if hasattr(c, "as_dict") else dict(c) for c in checks]
             q = quality.score_segment(
@@ -136,10 +174,57 @@ def translate_document(
                     "signals": q.signals,
                 }
             )
-    frame = store.to_frame(rows).sort(["seg_id", "tgt_lang"])
-    target = store.doc_path(options.out_dir, options.doc_id)
-    path = store.write_frame(frame, target) if write else None
-    return TranslationResult(frame, path, segments, engine.info.test_model, summarize(frame))
+    frame = store.to_frame(rows)
+    if kept_targets is not None:
+        frame = pl.concat([frame, kept_targets.select(frame.columns)], how="vertical_relaxed")
+    frame = frame.sort(["seg_id", "tgt_lang"])
+    return TranslationResult(frame, None, segments, engine.info.test_model, summarize(frame))
+
+
+def _same_source(previous: pl.DataFrame | None, src: str) -> pl.DataFrame | None:
+    return None if previous is None else previous.filter(pl.col("src_lang") == src)
+
+
+def _carry(row: dict[str, Any], seg: Segment, doc_id: str) -> dict[str, Any]:
+    """A reviewed row of the previous run, moved to the segment's new position."""
+    return {
+        **row,
+        "doc_id": doc_id,
+        "seg_id": seg.seg_id,
+        "para_id": seg.para_id,
+        "src_ids": [seg.seg_id],
+        "tgt_ids": [seg.seg_id],
+        "src_start": seg.start,
+        "src_end": seg.end,
+    }
+
+
+def _other_targets(
+    previous: pl.DataFrame | None, segments: list[Segment], src: str, tgts: list[str]
+) -> pl.DataFrame | None:
+    """Rows of targets this run does not touch: kept when they translate the same segments.
+
+    When the document changed since those targets were translated, refuse rather than keep
+    stale rows or drop a reviewer's work.
+    """
+    if previous is None:
+        return None
+    others = previous.filter(~pl.col("tgt_lang").is_in(tgts))
+    if others.is_empty():
+        return None
+    texts = [s.text for s in segments]
+    stale = []
+    for tgt in sorted(others["tgt_lang"].unique().to_list()):
+        part = others.filter(pl.col("tgt_lang") == tgt).sort("seg_id")
+        if part["src_lang"][0] != src or part["src_text"].to_list() != texts:
+            stale.append(tgt)
+    if stale:
+        raise UsageError(
+            f"the stored document '{previous['doc_id'][0]}' also has {', '.join(stale)}, "
+            "translated from a different text: add them to --tgt (reviewed segments are kept) "
+            "or use another --doc-id"
+        )
+    return others
 
 
 def back_translate(engine: Engine, texts: list[str], tgt: str, src: str) -> list[str]:

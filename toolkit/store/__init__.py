@@ -120,6 +120,12 @@ def write_frame(frame: pl.DataFrame, path: Path) -> Path:
     return path
 
 
+def remove_stale_temp_files(path: Path) -> None:
+    """Delete temp files a killed writer of `path` left behind (call while holding its lock)."""
+    for tmp in Path(path).parent.glob(f".{Path(path).stem}.*.tmp"):
+        tmp.unlink(missing_ok=True)
+
+
 def read_doc(path_or_id: str | Path, out_dir: Path = Path("aligned")) -> pl.DataFrame:
     """Read one stored document by path or by doc id (in `out_dir`)."""
     path = Path(path_or_id)

@@ -1,0 +1,115 @@
+"""Issue 10: re-running a translation keeps review work; killed runs leave the store valid."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from toolkit import documents, store
+from toolkit.errors import UsageError
+from toolkit.translate import TranslateOptions, translate_document
+
+ROOT = Path(__file__).resolve().parent.parent
+TEXT = "Excellencies,\n\nThe Ministry of Justice thanks you. We will meet again.\n\nThank you!\n"
+
+
+def _review(path: Path, seg_id: int, tgt: str, review: str, text: str | None = None) -> None:
+    frame = pl.read_parquet(path)
+    hit = (pl.col("seg_id") == seg_id) & (pl.col("tgt_lang") == tgt)
+    frame = frame.with_columns(
+        review=pl.when(hit).then(pl.lit(review)).otherwise(pl.col("review")),
+        tgt_text=pl.when(hit & pl.lit(text is not None)).then(pl.lit(text)).otherwise("tgt_text"),
+    )
+    store.write_frame(frame, path)
+
+
+def test_rerun_keeps_approved_and_edited_rows_where_they_moved(tiny_engine, tmp_path):
+    options = TranslateOptions("en", ["km", "th"], "speech", tmp_path, use_tm=False)
+    first = translate_document(documents.from_text(TEXT), options, tiny_engine)
+    _review(first.path, 1, "km", "edited", "ក្រសួងយុត្តិធម៌សូមអរគុណ។")
+    _review(first.path, 3, "th", "approved")
+    approved_th = pl.read_parquet(first.path).filter(
+        (pl.col("seg_id") == 3) & (pl.col("tgt_lang") == "th")
+    )["tgt_text"][0]
+    changed = "New opening line.\n\n" + TEXT  # every segment moves down by one
+    second = translate_document(documents.from_text(changed), options, tiny_engine)
+    frame = pl.read_parquet(second.path)
+    edited = frame.filter(pl.col("review") == "edited")
+    assert edited.select("seg_id", "tgt_lang", "tgt_text").rows() == [
+        (2, "km", "ក្រសួងយុត្តិធម៌សូមអរគុណ។")
+    ]
+    approved = frame.filter(pl.col("review") == "approved")
+    assert approved.select("seg_id", "tgt_lang", "tgt_text").rows() == [(4, "th", approved_th)]
+    assert frame.height == 2 * len(second.segments)
+    assert frame.filter(pl.col("seg_id") == 0)["review"].to_list() == ["new", "new"]
+
+
+def test_other_targets_are_kept_or_the_run_refuses(tiny_engine, tmp_path):
+    doc = documents.from_text(TEXT)
+    translate_document(doc, TranslateOptions("en", ["km"], "s", tmp_path, use_tm=False), tiny_engine)
+    path = tmp_path / "s.parquet"
+    _review(path, 0, "km", "approved")
+    translate_document(doc, TranslateOptions("en", ["lo"], "s", tmp_path, use_tm=False), tiny_engine)
+    frame = pl.read_parquet(path)
+    assert sorted(frame["tgt_lang"].unique()) == ["km", "lo"]
+    assert frame.filter(pl.col("tgt_lang") == "km")["review"].to_list()[0] == "approved"
+    before = path.read_bytes()
+    with pytest.raises(UsageError, match="also has km"):
+        translate_document(
+            documents.from_text(TEXT + "\nOne more line.\n"),
+            TranslateOptions("en", ["lo"], "s", tmp_path, use_tm=False),
+            tiny_engine,
+        )
+    assert path.read_bytes() == before
+
+
+def _translate_cmd(model: Path, out: Path, speech: Path) -> list[str]:
+    return [
+        sys.executable, "-m", "toolkit", "translate", str(speech), "--src", "en",
+        "--tgt", "km,lo,th,vi", "--model", str(model), "--out", str(out), "--beam", "1",
+        "--threads", "1", "--no-glossary",
+    ]
+
+
+def test_killed_runs_leave_a_valid_store_and_a_rerun_completes(tiny_model, tmp_path):
+    speech = tmp_path / "speech.txt"
+    speech.write_text(TEXT * 6, encoding="utf-8")
+    out = tmp_path / "aligned"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(_translate_cmd(tiny_model, out, speech), env=env, capture_output=True)
+    assert done.returncode == 0, done.stderr
+    path = out / "speech.parquet"
+    complete = pl.read_parquet(path)
+    _review(path, 0, "km", "approved")
+    for delay in (0.5, 1.5, 2.5, 3.5):  # points during start-up, loading and translating
+        proc = subprocess.Popen(_translate_cmd(tiny_model, out, speech), env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        frame = pl.read_parquet(path)  # always a complete, readable file
+        assert frame.height == complete.height
+        if proc.returncode == -signal.SIGKILL:
+            assert frame.filter(pl.col("review") == "approved").height == 1
+    done = subprocess.run(_translate_cmd(tiny_model, out, speech), env=env, capture_output=True)
+    assert done.returncode == 0, done.stderr
+    frame = pl.read_parquet(path)
+    assert frame.height == complete.height
+    assert frame.filter(pl.col("review") == "approved").height == 1
+    assert not list(out.glob(".*.tmp"))  # temp files of killed writes are cleaned up
+
+
+def test_stale_temp_files_are_removed_on_the_next_run(tiny_engine, tmp_path):
+    stale = tmp_path / ".speech.abc123.tmp"
+    stale.write_bytes(b"half a parquet file")
+    options = TranslateOptions("en", ["vi"], "speech", tmp_path, use_tm=False)
+    translate_document(documents.from_text(TEXT), options, tiny_engine)
+    assert not stale.exists()
+    assert (tmp_path / "speech.parquet").exists()
