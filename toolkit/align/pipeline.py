@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-from toolkit import documents, languages, store
+from toolkit import documents, languages, quality, store
 from toolkit.align.base import AlignedGroup, Alignment
 from toolkit.align.dp import DpAligner, DpConfig
 from toolkit.documents import Document
@@ -178,17 +178,11 @@ def _row(
     if not empty_side and group.score < REVIEW_BELOW:
         flags.append("low_align_score")
     para_id = src_segs[group.src[0]].para_id if group.src else tgt_segs[group.tgt[0]].para_id
-    signals = {
-        "logprob": None,
-        "length_ratio": len(tgt_text) / max(1, len(src_text)),
-        "script_share": languages.script_share(tgt_text, tgt) if tgt_text else 0.0,
-        "term_success": 1.0,
-        "empty": not tgt_text.strip(),
-        "test_model": test_model,
-        "tm_match": None,
-        "align_score": group.score,
-        "flags": flags,
-    }
+    # the usual quality signals of the pair (numbers, script, length...) with the alignment score;
+    # the row's score stays the alignment score, its status also follows the quality check
+    q = quality.score_segment(src_text, tgt_text, src, tgt, align_score=group.score)
+    flags += [f for f in q.flags if f not in flags and not empty_side]
+    signals = {**q.signals, "flags": flags, "test_model": test_model}
     return {
         "doc_id": options.doc_id,
         "seg_id": k,
