@@ -42,9 +42,7 @@ def test_rerun_keeps_approved_and_edited_rows_where_they_moved(tiny_engine, tmp_
     second = translate_document(documents.from_text(changed), options, tiny_engine)
     frame = pl.read_parquet(second.path)
     edited = frame.filter(pl.col("review") == "edited")
-    assert edited.select("seg_id", "tgt_lang", "tgt_text").rows() == [
-        (2, "km", "ក្រសួងយុត្តិធម៌សូមអរគុណ។")
-    ]
+    assert edited.select("seg_id", "tgt_lang", "tgt_text").rows() == [(2, "km", "ក្រសួងយុត្តិធម៌សូមអរគុណ។")]
     approved = frame.filter(pl.col("review") == "approved")
     assert approved.select("seg_id", "tgt_lang", "tgt_text").rows() == [(4, "th", approved_th)]
     assert frame.height == 2 * len(second.segments)
@@ -53,10 +51,14 @@ def test_rerun_keeps_approved_and_edited_rows_where_they_moved(tiny_engine, tmp_
 
 def test_other_targets_are_kept_or_the_run_refuses(tiny_engine, tmp_path):
     doc = documents.from_text(TEXT)
-    translate_document(doc, TranslateOptions("en", ["km"], "s", tmp_path, use_tm=False), tiny_engine)
+    translate_document(
+        doc, TranslateOptions("en", ["km"], "s", tmp_path, use_tm=False), tiny_engine
+    )
     path = tmp_path / "s.parquet"
     _review(path, 0, "km", "approved")
-    translate_document(doc, TranslateOptions("en", ["lo"], "s", tmp_path, use_tm=False), tiny_engine)
+    translate_document(
+        doc, TranslateOptions("en", ["lo"], "s", tmp_path, use_tm=False), tiny_engine
+    )
     frame = pl.read_parquet(path)
     assert sorted(frame["tgt_lang"].unique()) == ["km", "lo"]
     assert frame.filter(pl.col("tgt_lang") == "km")["review"].to_list()[0] == "approved"
@@ -72,9 +74,24 @@ def test_other_targets_are_kept_or_the_run_refuses(tiny_engine, tmp_path):
 
 def _translate_cmd(model: Path, out: Path, speech: Path) -> list[str]:
     return [
-        sys.executable, "-m", "toolkit", "translate", str(speech), "--src", "en",
-        "--tgt", "km,lo,th,vi", "--model", str(model), "--out", str(out), "--beam", "1",
-        "--threads", "1", "--no-glossary",
+        sys.executable,
+        "-m",
+        "toolkit",
+        "translate",
+        str(speech),
+        "--src",
+        "en",
+        "--tgt",
+        "km,lo,th,vi",
+        "--model",
+        str(model),
+        "--out",
+        str(out),
+        "--beam",
+        "1",
+        "--threads",
+        "1",
+        "--no-glossary",
     ]
 
 
@@ -89,8 +106,12 @@ def test_killed_runs_leave_a_valid_store_and_a_rerun_completes(tiny_model, tmp_p
     complete = pl.read_parquet(path)
     _review(path, 0, "km", "approved")
     for delay in (0.5, 1.5, 2.5, 3.5):  # points during start-up, loading and translating
-        proc = subprocess.Popen(_translate_cmd(tiny_model, out, speech), env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            _translate_cmd(tiny_model, out, speech),
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)

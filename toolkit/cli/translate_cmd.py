@@ -10,7 +10,12 @@ from toolkit import documents, languages, store
 from toolkit.cli.app import app
 from toolkit.engines import load_engine
 from toolkit.errors import UsageError
-from toolkit.translate import TranslateOptions, TranslationResult, check_languages, translate_document
+from toolkit.translate import (
+    TranslateOptions,
+    TranslationResult,
+    check_languages,
+    translate_document,
+)
 
 TEST_MODEL_BANNER = (
     "WARNING: TEST MODEL with random weights: these translations are meaningless "
@@ -118,7 +123,9 @@ def print_summary(result: TranslationResult) -> None:
     typer.echo(f"document {doc_id}: {len(result.segments)} segments -> {result.path}")
     if result.test_model:
         typer.echo(TEST_MODEL_BANNER)
-    typer.echo(f"{'target':6} {'segs':>5} {'ok':>4} {'review':>6} {'bad':>4} {'score':>6} {'terms':>9}")
+    typer.echo(
+        f"{'target':6} {'segs':>5} {'ok':>4} {'review':>6} {'bad':>4} {'score':>6} {'terms':>9}"
+    )
     for tgt, info in stats["targets"].items():
         status = info["status"]
         terms = f"{info['terms_found']}/{info['terms']}" if info["terms"] else "-"
