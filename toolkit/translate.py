@@ -110,20 +110,11 @@ def _translate(
         todo = [k for k in range(len(segments)) if matches[k] is None and carried[k] is None]
         if progress and len(todo) < len(segments):
             progress(len(segments) - len(todo))
-        machine: list[Hypothesis] = []
-        if todo:
-            machine = engine.translate(
-                [segments[k].text for k in todo],
-                src,
-                tgt,
-                constraints=[constraints[k] for k in todo],
-                progress=progress,
-            )
         hyps: list[Hypothesis] = [
             Hypothesis(match.entry.tgt_text if match else row["tgt_text"] if row else "")
             for match, row in zip(matches, carried, strict=True)
         ]
-        for k, hyp in zip(todo, machine, strict=True):
+        for k, hyp in _machine(engine, segments, todo, src, tgt, constraints, progress).items():
             hyps[k] = hyp
         backs = None
         if options.roundtrip:
@@ -135,10 +126,11 @@ def _translate(
                 continue
             checks = glossary.verify(hyp.text, seg_hits, tgt) if glossary else []
             term_rows = [c.as_dict() if hasattr(c, "as_dict") else dict(c) for c in checks]
+            seg_lang = seg.lang or src
             q = quality.score_segment(
                 seg.text,
                 hyp.text,
-                src,
+                seg_lang if seg_lang != tgt else src,
                 tgt,
                 logprob=hyp.logprob,
                 terms=term_rows,
@@ -147,7 +139,11 @@ def _translate(
                 tm_match=match.score if match else None,
             )
             if match is not None and match.score < 1.0:
-                _mark_fuzzy(q)
+                _mark_review(q, "tm_fuzzy")  # a changed word may be a changed name
+            elif match is None and seg_lang == tgt:
+                _mark_review(q, "kept_as_written", drop=("copy",))
+            elif match is None and seg_lang != src:
+                _mark_review(q, f"source_{seg_lang}")
             rows.append(
                 {
                     "doc_id": options.doc_id,
@@ -245,12 +241,52 @@ def _load_tm(options: TranslateOptions, src: str, tgts: list[str]) -> Translatio
     return memory if len(memory) else None
 
 
-def _mark_fuzzy(q: quality.QualityResult) -> None:
-    """A fuzzy TM match always goes to review: a changed word may be a changed name."""
-    q.flags.append("tm_fuzzy")
+def _machine(
+    engine: Engine,
+    segments: list[Segment],
+    todo: list[int],
+    src: str,
+    tgt: str,
+    constraints: list[list[TermConstraint]],
+    progress: Callable[[int], None] | None,
+) -> dict[int, Hypothesis]:
+    """Machine translations of the segments `todo`, each from its own paragraph's language.
+
+    In a mixed document a paragraph already in the target language is kept as written, and
+    one in a third language is translated from that language (glossary constraints come from
+    matches in the document's source language, so they apply to `src` segments only).
+    """
+    result: dict[int, Hypothesis] = {}
+    by_lang: dict[str, list[int]] = {}
+    for k in todo:
+        lang = segments[k].lang or src
+        if lang == tgt:
+            result[k] = Hypothesis(segments[k].text)
+        else:
+            by_lang.setdefault(lang, []).append(k)
+    if progress and result:
+        progress(len(result))
+    for lang, ks in by_lang.items():
+        hyps = engine.translate(
+            [segments[k].text for k in ks],
+            lang,
+            tgt,
+            constraints=[constraints[k] if lang == src else [] for k in ks],
+            progress=progress,
+        )
+        result.update(zip(ks, hyps, strict=True))
+    return result
+
+
+def _mark_review(q: quality.QualityResult, flag: str, drop: tuple[str, ...] = ()) -> None:
+    """Send a segment to review with `flag` (dropping flags that no longer apply)."""
+    q.flags[:] = [f for f in q.flags if f not in drop] + [flag]
     q.signals["flags"] = q.flags
+    if drop and q.status == "bad" and not any(f in quality.BAD_FLAGS for f in q.flags):
+        q.status = "review"
     if q.status == "ok":
         q.status = "review"
+    if q.status == "review":
         q.score = min(q.score, REVIEW_CAP)
 
 

@@ -23,12 +23,15 @@ def get_segmenter(lang: str) -> Segmenter:
 def segment(doc: Document, lang: str) -> list[Segment]:
     """Split every paragraph of `doc` into segments; spans index `doc.text`."""
     code = languages.get(lang).code
-    segmenter = get_segmenter(code)
-    latin = languages.get(code).script == "Latn"
+    segmenters: dict[str, Segmenter] = {}
     segments: list[Segment] = []
     for para in doc.paragraphs:
         text = doc.paragraph_text(para)
-        for span, seg_text, markup in split_paragraph(text, segmenter, latin):
+        para_lang = paragraph_language(text, code)
+        if para_lang not in segmenters:
+            segmenters[para_lang] = get_segmenter(para_lang)
+        latin = languages.get(para_lang).script == "Latn"
+        for span, seg_text, markup in split_paragraph(text, segmenters[para_lang], latin):
             segments.append(
                 Segment(
                     seg_id=len(segments),
@@ -38,9 +41,27 @@ def segment(doc: Document, lang: str) -> list[Segment]:
                     text=seg_text,
                     kind=span.kind,
                     markup=markup,
+                    lang=para_lang,
                 )
             )
     return segments
+
+
+def paragraph_language(text: str, lang: str) -> str:
+    """`lang`, unless most letters of the paragraph are in another supported script.
+
+    Mixed documents (an English speech quoting a Khmer paragraph) then get each paragraph
+    split by the rules of its own language. Latin text stays `lang`: en and vi share a script.
+    """
+    counts = languages.script_counts(text)
+    total = sum(counts.values())
+    own = languages.get(lang).script
+    if total < 4 or counts.get(own, 0) >= total / 2:
+        return lang
+    detected = languages.detect(text)
+    if detected is None or languages.get(detected).script == "Latn":
+        return lang
+    return detected
 
 
 def split_text(text: str, lang: str) -> list[Segment]:

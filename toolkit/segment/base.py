@@ -26,9 +26,11 @@ class Segment:
     # Markup removed from `text`, as (offset in `text`, removed string), in insertion order:
     # `restore(seg)` puts it back, so nothing but the newline-to-space change is lost.
     markup: tuple[tuple[int, str], ...] = ()
+    lang: str = ""  # the paragraph's language when it differs by script from the document's
 
     def as_dict(self) -> dict[str, object]:
         return {
+            "lang": self.lang,
             "para_id": self.para_id,
             "seg_id": self.seg_id,
             "text": self.text,
