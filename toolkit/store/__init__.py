@@ -6,6 +6,7 @@ Long format, one row per (source segment group, target language); see DESIGN.md.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import tempfile
@@ -105,19 +106,9 @@ def write_frame(frame: pl.DataFrame, path: Path) -> Path:
     """Write atomically: a temporary file in the same folder, fsync, then rename."""
     path = Path(path)
     ensure_writable(path.parent)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        frame.write_parquet(tmp_name)
-        with open(tmp_name, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp_name, path)
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    finally:
-        if os.path.exists(tmp_name):
-            os.unlink(tmp_name)
-    return path
+    buffer = io.BytesIO()
+    frame.write_parquet(buffer)
+    return atomic_write_bytes(path, buffer.getvalue())
 
 
 def remove_stale_temp_files(path: Path) -> None:
