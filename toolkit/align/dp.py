@@ -122,6 +122,13 @@ class DpConfig:
     length_weight: float = 0.1  # weight of the squared log length ratio ("square" mode only)
     first_band: int = 50  # minimum half-width of the first (1-1) pass around the diagonal
     band: int = 8  # half-width of the second pass around the first path
+    ratio_margin: bool = False  # margin as similarity / neighbour similarity - 1
+    skip_by_length: bool = False  # skip score times min(1, length / median sentence length)
+    size_weight: float = 0.0  # group score times ((a + b) / 2) ** size_weight
+    # merge two adjacent 1-1 groups into a 2-2 when the sentences also match crosswise by more
+    # than this over their surroundings and the merged pair is more similar than either part
+    # (None: off); see `refine_pairs`
+    cross_margin: float | None = None
     ngram: NgramConfig = NgramConfig()
 
 
@@ -133,13 +140,22 @@ class MtScorer:
         self.sim = sim
         self.config = config
         self.n_src, self.n_tgt = sim.n_src, sim.n_tgt
+        lengths = np.concatenate([np.diff(sim.src_cum), np.diff(sim.tgt_cum)])
+        self._typical = max(1.0, float(np.median(lengths))) if lengths.size else 1.0
 
     def row(self, i: int, a: int, b: int, js: np.ndarray) -> np.ndarray:
         if a == 0 or b == 0:
-            return np.full(js.shape, self.config.skip)
+            if not self.config.skip_by_length:
+                return np.full(js.shape, self.config.skip)
+            length = (
+                self.sim.tgt_len(js, 1) if a == 0 else np.full(js.shape, self.sim.src_len(i, 1))
+            )
+            return self.config.skip * np.minimum(1.0, length / self._typical)
         cfg = self.config
         sim = self.sim.sim(i, a, b, js).astype(np.float64)
-        if cfg.margin:
+        if cfg.margin and cfg.ratio_margin:
+            sim = sim / np.maximum(self.sim.neighbour_sim(i, a, b, js), 0.05) - 1.0
+        elif cfg.margin:
             sim = sim - self.sim.neighbour_sim(i, a, b, js)
         src_len = self.sim.src_len(i, a)
         tgt_len = self.sim.tgt_len(js, b)
@@ -150,6 +166,8 @@ class MtScorer:
         else:
             log_ratio = np.log((tgt_len + 10.0) / (src_len + 10.0))
             sim = sim - cfg.length_weight * log_ratio**2
+        if cfg.size_weight:
+            sim = sim * ((a + b) / 2.0) ** cfg.size_weight
         return sim - cfg.merge_penalty * (a + b - 2)
 
     def similarity(self, i0: int, i1: int, j0: int, j1: int) -> float:
@@ -199,6 +217,8 @@ class DpAligner:
                 continue
             part = self._search(_Slice(scorer, i0, i1, j0, j1))
             path += [(a + i0, b + i0, c + j0, d + j0) for a, b, c, d in part]
+        if self.config.cross_margin is not None:
+            path = refine_pairs(sim, path, self.config.cross_margin)
         groups = [
             AlignedGroup(
                 tuple(range(i0, i1)),
@@ -259,6 +279,49 @@ class DpAligner:
         return _merge_empty(blocks)
 
 
+def refine_pairs(
+    sim: NgramSimilarity, path: list[tuple[int, int, int, int]], cross_margin: float
+) -> list[tuple[int, int, int, int]]:
+    """Merge adjacent 1-1 groups (i, j), (i+1, j+1) into one 2-2 group where a sentence
+    boundary falls at different places on the two sides.
+
+    The DP sums group scores, so two mediocre 1-1 groups usually beat one 2-2 group even when
+    content crosses the boundary. The cue used here is the crosswise similarity (MT i with
+    target j+1, MT i+1 with target j): if its maximum exceeds the mean similarity of the
+    same sentences with their other neighbours (j-1, j+2) by `cross_margin`, and the merged
+    group is more similar than either part, the pair is one translation unit."""
+
+    def s(i0: int, i1: int, j0: int, j1: int) -> float:
+        if i0 < 0 or j0 < 0 or i1 > sim.n_src or j1 > sim.n_tgt:
+            return float("nan")
+        return float(sim.sim(i1, i1 - i0, j1 - j0, np.array([j1]))[0])
+
+    out: list[tuple[int, int, int, int]] = []
+    k = 0
+    while k < len(path):
+        g = path[k]
+        h = path[k + 1] if k + 1 < len(path) else None
+        if h is not None and g[1] - g[0] == g[3] - g[2] == 1 and h[1] - h[0] == h[3] - h[2] == 1:
+            i, j = g[0], g[2]
+            parts = max(s(i, i + 1, j, j + 1), s(i + 1, i + 2, j + 1, j + 2))
+            cross = max(s(i, i + 1, j + 1, j + 2), s(i + 1, i + 2, j, j + 1))
+            around = [
+                s(i, i + 1, j - 1, j),
+                s(i, i + 1, j + 2, j + 3),
+                s(i + 1, i + 2, j - 1, j),
+                s(i + 1, i + 2, j + 2, j + 3),
+            ]
+            seen = [x for x in around if x == x]
+            background = sum(seen) / len(seen) if seen else 0.0
+            if s(i, i + 2, j, j + 2) > parts and cross - background > cross_margin:
+                out.append((i, i + 2, j, j + 2))
+                k += 2
+                continue
+        out.append(g)
+        k += 1
+    return out
+
+
 def _runs(ids: Sequence[int]) -> list[tuple[int, int]]:
     """Sentence ranges of consecutive equal paragraph ids."""
     spans: list[tuple[int, int]] = []
@@ -290,4 +353,3 @@ def _merge_empty(blocks: list[tuple[int, int, int, int]]) -> list[tuple[int, int
         a0, a1, c0, c1 = merged[0]
         merged[0] = (first[0], a1, first[2], c1)
     return merged
-
