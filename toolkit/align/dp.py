@@ -122,13 +122,10 @@ class DpConfig:
     length_weight: float = 0.1  # weight of the squared log length ratio ("square" mode only)
     first_band: int = 50  # minimum half-width of the first (1-1) pass around the diagonal
     band: int = 8  # half-width of the second pass around the first path
-    ratio_margin: bool = False  # margin as similarity / neighbour similarity - 1
-    skip_by_length: bool = False  # skip score times min(1, length / median sentence length)
-    size_weight: float = 0.0  # group score times ((a + b) / 2) ** size_weight
-    # merge two adjacent 1-1 groups into a 2-2 when the sentences also match crosswise by more
-    # than this over their surroundings and the merged pair is more similar than either part
-    # (None: off); see `refine_pairs`
-    cross_margin: float | None = None
+    # group score times ((a + b) / 2) ** size_weight: 0 sums one score per group, which favours
+    # splitting a 2-2 into two 1-1 groups; 1 weighs by sentences covered and merges too much;
+    # the square root sits between (bench/README.md has the figures)
+    size_weight: float = 0.5
     ngram: NgramConfig = NgramConfig()
 
 
@@ -140,22 +137,13 @@ class MtScorer:
         self.sim = sim
         self.config = config
         self.n_src, self.n_tgt = sim.n_src, sim.n_tgt
-        lengths = np.concatenate([np.diff(sim.src_cum), np.diff(sim.tgt_cum)])
-        self._typical = max(1.0, float(np.median(lengths))) if lengths.size else 1.0
 
     def row(self, i: int, a: int, b: int, js: np.ndarray) -> np.ndarray:
         if a == 0 or b == 0:
-            if not self.config.skip_by_length:
-                return np.full(js.shape, self.config.skip)
-            length = (
-                self.sim.tgt_len(js, 1) if a == 0 else np.full(js.shape, self.sim.src_len(i, 1))
-            )
-            return self.config.skip * np.minimum(1.0, length / self._typical)
+            return np.full(js.shape, self.config.skip)
         cfg = self.config
         sim = self.sim.sim(i, a, b, js).astype(np.float64)
-        if cfg.margin and cfg.ratio_margin:
-            sim = sim / np.maximum(self.sim.neighbour_sim(i, a, b, js), 0.05) - 1.0
-        elif cfg.margin:
+        if cfg.margin:
             sim = sim - self.sim.neighbour_sim(i, a, b, js)
         src_len = self.sim.src_len(i, a)
         tgt_len = self.sim.tgt_len(js, b)
@@ -173,8 +161,7 @@ class MtScorer:
     def similarity(self, i0: int, i1: int, j0: int, j1: int) -> float:
         if i1 == i0 or j1 == j0:
             return 0.0
-        js = np.array([j1])
-        return float(self.sim.sim(i1, i1 - i0, j1 - j0, js)[0])
+        return self.sim.plain(i0, i1, j0, j1)
 
 
 class _Slice:
@@ -217,8 +204,6 @@ class DpAligner:
                 continue
             part = self._search(_Slice(scorer, i0, i1, j0, j1))
             path += [(a + i0, b + i0, c + j0, d + j0) for a, b, c, d in part]
-        if self.config.cross_margin is not None:
-            path = refine_pairs(sim, path, self.config.cross_margin)
         groups = [
             AlignedGroup(
                 tuple(range(i0, i1)),
@@ -264,6 +249,7 @@ class DpAligner:
             length_weight=self.config.length_weight,
             first_band=self.config.first_band,
             band=self.config.band,
+            size_weight=self.config.size_weight,
             ngram=self.config.ngram,
         )
         para_scorer = MtScorer(sim.pooled(src_spans, tgt_spans), para_cfg)
@@ -277,49 +263,6 @@ class DpAligner:
             j1 = tgt_spans[q1 - 1][1] if q1 > q0 else j0
             blocks.append((i0, i1, j0, j1))
         return _merge_empty(blocks)
-
-
-def refine_pairs(
-    sim: NgramSimilarity, path: list[tuple[int, int, int, int]], cross_margin: float
-) -> list[tuple[int, int, int, int]]:
-    """Merge adjacent 1-1 groups (i, j), (i+1, j+1) into one 2-2 group where a sentence
-    boundary falls at different places on the two sides.
-
-    The DP sums group scores, so two mediocre 1-1 groups usually beat one 2-2 group even when
-    content crosses the boundary. The cue used here is the crosswise similarity (MT i with
-    target j+1, MT i+1 with target j): if its maximum exceeds the mean similarity of the
-    same sentences with their other neighbours (j-1, j+2) by `cross_margin`, and the merged
-    group is more similar than either part, the pair is one translation unit."""
-
-    def s(i0: int, i1: int, j0: int, j1: int) -> float:
-        if i0 < 0 or j0 < 0 or i1 > sim.n_src or j1 > sim.n_tgt:
-            return float("nan")
-        return float(sim.sim(i1, i1 - i0, j1 - j0, np.array([j1]))[0])
-
-    out: list[tuple[int, int, int, int]] = []
-    k = 0
-    while k < len(path):
-        g = path[k]
-        h = path[k + 1] if k + 1 < len(path) else None
-        if h is not None and g[1] - g[0] == g[3] - g[2] == 1 and h[1] - h[0] == h[3] - h[2] == 1:
-            i, j = g[0], g[2]
-            parts = max(s(i, i + 1, j, j + 1), s(i + 1, i + 2, j + 1, j + 2))
-            cross = max(s(i, i + 1, j + 1, j + 2), s(i + 1, i + 2, j, j + 1))
-            around = [
-                s(i, i + 1, j - 1, j),
-                s(i, i + 1, j + 2, j + 3),
-                s(i + 1, i + 2, j - 1, j),
-                s(i + 1, i + 2, j + 2, j + 3),
-            ]
-            seen = [x for x in around if x == x]
-            background = sum(seen) / len(seen) if seen else 0.0
-            if s(i, i + 2, j, j + 2) > parts and cross - background > cross_margin:
-                out.append((i, i + 2, j, j + 2))
-                k += 2
-                continue
-        out.append(g)
-        k += 1
-    return out
 
 
 def _runs(ids: Sequence[int]) -> list[tuple[int, int]]:
