@@ -117,7 +117,9 @@ class DpConfig:
     groups: tuple[Group, ...] = DEFAULT_GROUPS
     skip: float = -0.1  # score of a 1-0 or 0-1 group
     merge_penalty: float = 0.05  # subtracted per sentence beyond the first on each side
-    margin: bool = True  # subtract the similarity with the neighbouring sentences
+    # subtract the similarity with the neighbouring sentences; off since the vectors are centred
+    # (NgramConfig.center), which removes the same background similarity at no cost
+    margin: bool = False
     length_mode: str = "log2"  # "log2": times log2(1 + short/long); "square": minus weight * log^2
     length_weight: float = 0.1  # weight of the squared log length ratio ("square" mode only)
     first_band: int = 50  # minimum half-width of the first (1-1) pass around the diagonal
