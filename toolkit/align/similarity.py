@@ -29,6 +29,8 @@ class NgramConfig:
     n_min: int = 1
     n_max: int = 4
     dims: int = 4096  # hashed dimensions; collisions only add a little noise
+    # search on vectors with the direction all sentences share projected out (`remove_common`)
+    center: bool = True
 
 
 def normalise(text: str) -> str:
@@ -70,6 +72,24 @@ def vectorise(
     return rows[: len(src)], rows[len(src) :]
 
 
+def remove_common(rows: np.ndarray) -> np.ndarray:
+    """Project every row off the mean direction of the unit rows.
+
+    Any two sentences of one language share frequent character n-grams (articles, endings,
+    punctuation), so raw cosines of unrelated sentences sit well above zero, and a merged group
+    gains similarity just by being longer. Removing the shared direction (a common
+    post-processing of embeddings, "all-but-the-top") brings unrelated pairs near zero; it is
+    linear, so group vectors remain sums of sentence vectors."""
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    unit = np.divide(rows, norms, out=np.zeros_like(rows), where=norms > 0)
+    mean = unit.mean(axis=0)
+    length = float(np.linalg.norm(mean))
+    if length == 0.0:
+        return rows
+    direction = mean / length
+    return (rows - np.outer(np.einsum("ij,j->i", rows, direction), direction)).astype(np.float32)
+
+
 def _matvec(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
     """matrix @ vector without BLAS: its threads spin on these small products and made a
     shared 2-core machine 10x slower; numpy's own loop is single-threaded and as fast here."""
@@ -100,6 +120,10 @@ class NgramSimilarity:
         self, src_mt: Sequence[str], tgt: Sequence[str], config: NgramConfig = NgramConfig()
     ) -> None:
         x, y = vectorise(src_mt, tgt, config)
+        self._raw = (x, y)
+        if config.center:
+            both = remove_common(np.concatenate([x, y]))
+            x, y = both[: len(x)], both[len(x) :]
         src_lengths = np.array([len(normalise(t)) for t in src_mt], dtype=np.int64)
         tgt_lengths = np.array([len(normalise(t)) for t in tgt], dtype=np.int64)
         self._setup(x, y, src_lengths, tgt_lengths)
@@ -126,6 +150,7 @@ class NgramSimilarity:
             return vectors, np.array([lengths[s:e].sum() for s, e in spans], dtype=np.int64)
 
         other = object.__new__(NgramSimilarity)
+        other._raw = self._raw
         x, src_len = pool(self._x, self._src_lengths, src_spans)
         y, tgt_len = pool(self._y, self._tgt_lengths, tgt_spans)
         other._setup(x, y, src_len, tgt_len)
@@ -173,6 +198,14 @@ class NgramSimilarity:
     def sim_block(self, i0: int, i1: int, j0: int, j1: int) -> np.ndarray:
         """1-1 similarities of source sentences [i0, i1) with target sentences [j0, j1)."""
         return self._src_group(1)[i0:i1] @ self._tgt_group(1)[j0:j1].T
+
+    def plain(self, i0: int, i1: int, j0: int, j1: int) -> float:
+        """Cosine of MT sentences [i0, i1) with target sentences [j0, j1) before centring: the
+        group score reported to users (its scale does not depend on the rest of the document)."""
+        x = self._raw[0][i0:i1].sum(axis=0)
+        y = self._raw[1][j0:j1].sum(axis=0)
+        norm = float(np.linalg.norm(x) * np.linalg.norm(y))
+        return float(np.dot(x, y) / norm) if norm > 0 else 0.0
 
     def src_len(self, i: int, a: int) -> float:
         return float(self.src_cum[i] - self.src_cum[i - a])
