@@ -190,3 +190,11 @@ def test_first_pass_term_fit_matches_teacher_forced_scores(ct2_model: Path) -> N
         log_probs = list(scored.log_probs)[1:-1]  # drop the language and end tokens
         assert fit[k] == pytest.approx(log_probs[k], abs=1e-3)
         assert own[:k] == pytest.approx(log_probs[:k], abs=1e-3)
+    # Beam > 1 gets the same distributions by forcing the output back through the decoder.
+    from toolkit.engines.ctranslate2_engine import _Repair
+
+    rep = _Repair(0, tokens, [TermConstraint("t", (KM_TERMS[0],))])
+    engine._fits_by_forcing([src], code, [rep])
+    assert rep.fit is not None and rep.own is not None and len(rep.fit) >= len(fit)
+    assert rep.fit[: len(fit)] == pytest.approx(fit, abs=1e-3)
+    assert rep.own[: len(own)] == pytest.approx(own, abs=1e-3)

@@ -257,6 +257,29 @@ class CTranslate2Engine:
             self._enforce(sources, code, out, tokens, constraints, max_len, first_pass)
         return out
 
+    def _fits_by_forcing(self, sources: list[list[str]], code: str, todo: list[_Repair]) -> None:
+        """Beam > 1 keeps no usable output distributions: get them by forcing each output
+        once, greedily, as a target prefix (one position past it), in one batched call."""
+        max_len = max(len(rep.tokens) for rep in todo) + 2
+        chunk = max(1, LOGITS_BUDGET // (4 * len(self.tokenizer) * max_len))
+        for start in range(0, len(todo), chunk):
+            part = todo[start : start + chunk]
+            results = self.translator.translate_batch(
+                [sources[rep.index] for rep in part],
+                target_prefix=[[code, *rep.tokens] for rep in part],
+                beam_size=1,
+                max_batch_size=self.batch_size,
+                max_input_length=self.max_length,
+                min_decoding_length=max_len,
+                max_decoding_length=max_len,
+                return_logits_vocab=True,
+            )
+            for rep, res in zip(part, results, strict=True):
+                problem = self._problem(self._decode(rep.tokens), rep.constraints)
+                if problem is not None:
+                    rep.fit, rep.own = self._read_logits(res.logits[0], rep.tokens, problem)
+            del results
+
     def _read_logits(
         self, logits: object, tokens: list[str], problem: TermConstraint
     ) -> tuple[list[float], list[float]]:
@@ -315,6 +338,8 @@ class CTranslate2Engine:
             if cons and self._problem(hyp.text, cons):
                 fit, own = (first_pass or {}).get(i, (None, None))
                 todo.append(_Repair(i, tokens[i], list(cons), fit=fit, own=own))
+        if self.term_search == "logits" and self.beam_size > 1 and todo:
+            self._fits_by_forcing(sources, code, todo)
         rounds = 0
         while todo:
             rounds += 1
@@ -377,6 +402,8 @@ class CTranslate2Engine:
             if rep.fit is not None and rep.own is not None and len(rep.candidates) > 1:
                 fit, own, term = rep.fit, rep.own, rep.candidates[0][1]
                 n = len(fit) - 1
+                if self.fixed_new_tokens:  # equal work: the forced prefix fits in the length
+                    n = max(rep.locked, min(n, self.fixed_new_tokens - 1 - len(term)))
                 cuts = [k for k in range(rep.locked, n + 1)
                         if k == n or rep.tokens[k].startswith("\u2581")]
                 k = max(cuts, key=lambda c: fit[c])
