@@ -75,10 +75,10 @@ def _present(text: str, constraint: TermConstraint) -> bool:
     return any(r in text for r in constraint.required)
 
 
-@pytest.mark.parametrize("search", ["score", "decode"])
-def test_glossary_terms_reach_full_presence(ct2_model: Path, search: str) -> None:
+@pytest.mark.parametrize(("search", "beam"), [("logits", 1), ("logits", 2), ("decode", 2)])
+def test_glossary_terms_reach_full_presence(ct2_model: Path, search: str, beam: int) -> None:
     ct2_engine = load_engine(
-        "ctranslate2", str(ct2_model), beam_size=2, device="cpu", term_search=search
+        "ctranslate2", str(ct2_model), beam_size=beam, device="cpu", term_search=search
     )
     texts = EN * 2
     constraints = [
@@ -170,3 +170,31 @@ def test_cli_translate_unconverted_model_fails_cleanly(mekong, tiny_model: Path,
     assert res.code == 4
     assert "mekong models convert" in res.err
     assert "Traceback" not in res.err
+
+
+def test_first_pass_term_fit_matches_teacher_forced_scores(ct2_model: Path) -> None:
+    """The beam-1 cut choice reads the term's probability at every cut from the first pass;
+    it must equal what scoring `tokens[:k] + term` teacher-forced gives."""
+    engine = load_engine("ctranslate2", str(ct2_model), beam_size=1, device="cpu")
+    code = engine.lang_code("km")
+    src = engine._src_tokens(EN[1], "en")
+    res = engine.translator.translate_batch(
+        [src], target_prefix=[[code]], beam_size=1, max_decoding_length=12,
+        return_end_token=True, return_logits_vocab=True,
+    )[0]
+    tokens = [t for t in res.hypotheses[0][1:] if t != "</s>"]
+    fit, own = engine._read_logits(res.logits[0], tokens, TermConstraint("t", (KM_TERMS[0],)))
+    first = engine._term_tokens(KM_TERMS[0])[0]
+    for k in range(len(fit)):
+        scored = engine.translator.score_batch([src], [[code, *tokens[:k], first]])[0]
+        log_probs = list(scored.log_probs)[1:-1]  # drop the language and end tokens
+        assert fit[k] == pytest.approx(log_probs[k], abs=1e-3)
+        assert own[:k] == pytest.approx(log_probs[:k], abs=1e-3)
+    # Beam > 1 gets the same distributions by forcing the output back through the decoder.
+    from toolkit.engines.ctranslate2_engine import _Repair
+
+    rep = _Repair(0, tokens, [TermConstraint("t", (KM_TERMS[0],))])
+    engine._fits_by_forcing([src], code, [rep])
+    assert rep.fit is not None and rep.own is not None and len(rep.fit) >= len(fit)
+    assert rep.fit[: len(fit)] == pytest.approx(fit, abs=1e-3)
+    assert rep.own[: len(own)] == pytest.approx(own, abs=1e-3)

@@ -2,8 +2,12 @@
 
 CTranslate2 has no lexical constraints, so glossary terms are enforced by repair: decode
 normally, and only for segments whose output misses a required term (or shows a forbidden
-variant) re-decode from a few cut points with the term forced into the target prefix. All
-candidates of a batch go through one `translate_batch` call and one `score_batch` call.
+variant) re-decode once, greedily, from the best cut point with the term forced into the target
+prefix. The cut is where the term's first token is most probable. At beam 1 (term_search
+"logits", the default) that probability comes free from the first pass's output distributions
+(`return_logits_vocab`), so a repair costs one greedy continuation and nothing else; otherwise
+three cut points are scored teacher-forced in one `score_batch` call first ("score"). All
+repairs of a batch go through one `translate_batch` call.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from toolkit.errors import ModelError, UsageError
 from toolkit.models import ResolvedModel, models_dir
 
 EOS = "</s>"
+LOGITS_BUDGET = 256 * 1024 * 1024  # bytes of first-pass output distributions held at once
 
 
 def is_ct2_folder(path: Path) -> bool:
@@ -65,6 +70,10 @@ class _Repair:
     logprob: float | None = None
     ended: bool = True  # the output stopped on the end token (it then counts as generated)
     candidates: list[tuple[int, list[str]]] = field(default_factory=list)  # (cut, term tokens)
+    # From the first pass at beam 1 ("logits"): fit[k] = log P(term's first token | tokens[:k]),
+    # own[j] = log P(tokens[j] | tokens[:j]).
+    fit: list[float] | None = None
+    own: list[float] | None = None
 
 
 class CTranslate2Engine:
@@ -82,7 +91,7 @@ class CTranslate2Engine:
         compute_type: str = "default",
         fixed_new_tokens: int | None = None,
         cut_points: int = 3,
-        term_search: str = "score",
+        term_search: str = "logits",
         repair_beam: int = 1,
     ) -> None:
         try:
@@ -104,8 +113,8 @@ class CTranslate2Engine:
         self.max_length = max_length
         self.fixed_new_tokens = fixed_new_tokens
         self.cut_points = max(1, cut_points)
-        if term_search not in ("score", "decode"):
-            raise UsageError(f"term_search {term_search}: choose score or decode")
+        if term_search not in ("logits", "score", "decode"):
+            raise UsageError(f"term_search {term_search}: choose logits, score or decode")
         self.term_search = term_search
         self.repair_beam = max(1, repair_beam)  # greedy: a forced prefix costs a full decode
         try:
@@ -207,29 +216,87 @@ class CTranslate2Engine:
     ) -> list[Hypothesis]:
         sources = [self._src_tokens(t, src) for t in texts]
         min_len, max_len = self._lengths(sources)
-        results = self.translator.translate_batch(
-            sources,
-            target_prefix=[[code] for _ in sources],
-            beam_size=self.beam_size,
-            max_batch_size=self.batch_size,
-            max_input_length=self.max_length,
-            min_decoding_length=min_len,
-            max_decoding_length=max_len,
-            return_scores=True,
-            return_end_token=True,
+        # Output distributions cost a copy per step (vocabulary x 4 bytes): only asked for
+        # where a repair may use them, in chunks that keep them under LOGITS_BUDGET bytes.
+        want_logits = bool(
+            constraints and any(constraints) and self.term_search == "logits"
+            and self.beam_size == 1
         )
+        chunk = len(sources)
+        if want_logits:
+            chunk = max(1, LOGITS_BUDGET // (4 * len(self.tokenizer) * max_len))
         out: list[Hypothesis] = []
         tokens: list[list[str]] = []
-        for res in results:
-            hyp = list(res.hypotheses[0])
-            tokens.append([t for t in hyp[1:] if t != EOS])
-            # CT2's score is the sum of the non-prefix token log-probs over the whole length.
-            total = float(res.scores[0]) * len(hyp)
-            n_gen = max(1, len(hyp) - 1)
-            out.append(self._hypothesis(hyp[1:], total / n_gen))
+        first_pass: dict[int, tuple[list[float], list[float]]] = {}
+        for start in range(0, len(sources), chunk):
+            results = self.translator.translate_batch(
+                sources[start : start + chunk],
+                target_prefix=[[code] for _ in sources[start : start + chunk]],
+                beam_size=self.beam_size,
+                max_batch_size=self.batch_size,
+                max_input_length=self.max_length,
+                min_decoding_length=min_len,
+                max_decoding_length=max_len,
+                return_scores=True,
+                return_end_token=True,
+                return_logits_vocab=want_logits,
+            )
+            for res in results:
+                hyp = list(res.hypotheses[0])
+                tokens.append([t for t in hyp[1:] if t != EOS])
+                # CT2's score is the sum of the non-prefix token log-probs over the whole length.
+                total = float(res.scores[0]) * len(hyp)
+                n_gen = max(1, len(hyp) - 1)
+                out.append(self._hypothesis(hyp[1:], total / n_gen))
+                i = len(out) - 1
+                problem = self._problem(out[i].text, constraints[i]) if want_logits else None
+                if constraints and problem is not None:
+                    first_pass[i] = self._read_logits(res.logits[0], tokens[i], problem)
+            del results
         if constraints and any(constraints):
-            self._enforce(sources, code, out, tokens, constraints, max_len)
+            self._enforce(sources, code, out, tokens, constraints, max_len, first_pass)
         return out
+
+    def _fits_by_forcing(self, sources: list[list[str]], code: str, todo: list[_Repair]) -> None:
+        """Beam > 1 keeps no usable output distributions: get them by forcing each output
+        once, greedily, as a target prefix (one position past it), in one batched call."""
+        max_len = max(len(rep.tokens) for rep in todo) + 2
+        chunk = max(1, LOGITS_BUDGET // (4 * len(self.tokenizer) * max_len))
+        for start in range(0, len(todo), chunk):
+            part = todo[start : start + chunk]
+            results = self.translator.translate_batch(
+                [sources[rep.index] for rep in part],
+                target_prefix=[[code, *rep.tokens] for rep in part],
+                beam_size=1,
+                max_batch_size=self.batch_size,
+                max_input_length=self.max_length,
+                min_decoding_length=max_len,
+                max_decoding_length=max_len,
+                return_logits_vocab=True,
+            )
+            for rep, res in zip(part, results, strict=True):
+                problem = self._problem(self._decode(rep.tokens), rep.constraints)
+                if problem is not None:
+                    rep.fit, rep.own = self._read_logits(res.logits[0], rep.tokens, problem)
+            del results
+
+    def _read_logits(
+        self, logits: object, tokens: list[str], problem: TermConstraint
+    ) -> tuple[list[float], list[float]]:
+        """From the first pass's output distributions (row j produced output token j, the
+        language token being 0): fit[k], the log-prob of the term's first token after
+        tokens[:k], and own[j], the log-prob of tokens[j]."""
+        import numpy as np
+
+        rows = np.asarray(logits, dtype=np.float32)
+        top = rows.max(axis=1, keepdims=True)
+        lse = (np.log(np.exp(rows - top).sum(axis=1, keepdims=True)) + top)[:, 0]
+        ids = self.tokenizer.convert_tokens_to_ids(tokens)
+        n = min(len(tokens), len(rows) - 2)  # cut k reads row k + 1
+        first = self.tokenizer.convert_tokens_to_ids(self._term_tokens(problem.required[0])[0])
+        fit = (rows[1 : n + 2, first] - lse[1 : n + 2]).tolist()
+        own = [float(rows[j + 1, ids[j]] - lse[j + 1]) for j in range(n)]
+        return fit, own
 
     def _hypothesis(self, tokens: list[str], logprob: float) -> Hypothesis:
         """`tokens` without the language token; the end token counts as generated."""
@@ -263,12 +330,16 @@ class CTranslate2Engine:
         tokens: list[list[str]],
         constraints: list[list[TermConstraint]],
         max_len: int,
+        first_pass: dict[int, tuple[list[float], list[float]]] | None = None,
     ) -> None:
         """Repair, in place, the hypotheses that miss a required term (see module doc)."""
         todo: list[_Repair] = []
         for i, (hyp, cons) in enumerate(zip(hyps, constraints, strict=True)):
             if cons and self._problem(hyp.text, cons):
-                todo.append(_Repair(i, tokens[i], list(cons)))
+                fit, own = (first_pass or {}).get(i, (None, None))
+                todo.append(_Repair(i, tokens[i], list(cons), fit=fit, own=own))
+        if self.term_search == "logits" and self.beam_size > 1 and todo:
+            self._fits_by_forcing(sources, code, todo)
         rounds = 0
         while todo:
             rounds += 1
@@ -326,7 +397,21 @@ class CTranslate2Engine:
         #    and keep the cut where the term itself is most probable.
         chosen: dict[int, tuple[int, list[str]]] = {}
         prefix_sum: dict[int, float] = {}
-        multi = [rep for rep in todo if len(rep.candidates) > 1]
+        unscored: dict[int, int] = {}  # forced tokens whose log-prob stays unknown
+        for rep in todo:
+            if rep.fit is not None and rep.own is not None and len(rep.candidates) > 1:
+                fit, own, term = rep.fit, rep.own, rep.candidates[0][1]
+                n = len(fit) - 1
+                if self.fixed_new_tokens:  # equal work: the forced prefix fits in the length
+                    n = max(rep.locked, min(n, self.fixed_new_tokens - 1 - len(term)))
+                cuts = [k for k in range(rep.locked, n + 1)
+                        if k == n or rep.tokens[k].startswith("\u2581")]
+                k = max(cuts, key=lambda c: fit[c])
+                chosen[rep.index] = (k, term)
+                prefix_sum[rep.index] = sum(own[:k]) + fit[k]
+                unscored[rep.index] = len(term) - 1
+            rep.fit = rep.own = None  # the output changes: the first pass no longer applies
+        multi = [rep for rep in todo if len(rep.candidates) > 1 and rep.index not in chosen]
         if multi:
             batch_src, seqs, owners = [], [], []
             for rep in multi:
@@ -352,6 +437,9 @@ class CTranslate2Engine:
         for rep in todo:
             k, term = chosen[rep.index]
             prefixes.append([code] + rep.tokens[:k] + term)
+        if not self.fixed_new_tokens:  # a repair grows the output by about the term, no more
+            max_len = min(max_len, max(len(rep.tokens) + len(p) for rep, p in
+                                       zip(todo, prefixes, strict=True)) + 8)
         outputs, sums = self._continue(
             [sources[rep.index] for rep in todo], prefixes, max_len, self.repair_beam
         )
@@ -367,7 +455,7 @@ class CTranslate2Engine:
             for i, sc in zip(unknown, scored, strict=True):
                 prefix_sum[todo[i].index] = sum(list(sc.log_probs)[1:-1])  # drop lang and end
         for rep, prefix, out, total in zip(todo, prefixes, outputs, sums, strict=True):
-            n_gen = max(1, len(out) - 1)
+            n_gen = max(1, len(out) - 1 - unscored.get(rep.index, 0))
             rep.logprob = (prefix_sum[rep.index] + total) / n_gen
             rep.tokens = [t for t in out[1:] if t != EOS]
             rep.ended = out[-1] == EOS
