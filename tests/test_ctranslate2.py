@@ -75,7 +75,9 @@ def _present(text: str, constraint: TermConstraint) -> bool:
     return any(r in text for r in constraint.required)
 
 
-@pytest.mark.parametrize(("search", "beam"), [("logits", 1), ("logits", 2), ("decode", 2)])
+@pytest.mark.parametrize(
+    ("search", "beam"), [("logits", 1), ("logits", 2), ("score", 2), ("decode", 2)]
+)
 def test_glossary_terms_reach_full_presence(ct2_model: Path, search: str, beam: int) -> None:
     ct2_engine = load_engine(
         "ctranslate2", str(ct2_model), beam_size=beam, device="cpu", term_search=search
