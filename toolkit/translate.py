@@ -59,15 +59,19 @@ def translate_document(
     engine: Engine,
     progress: Callable[[int], None] | None = None,
     write: bool = True,
+    segments: list[Segment] | None = None,
 ) -> TranslationResult:
     """Translate every segment of `doc` into every target and store the aligned rows.
+
+    `segments` may be passed when the caller has already segmented `doc` (in `options.src`).
 
     With `write`, the document's lock is held for the whole run (a second process writing the
     same document fails at once) and the store file is replaced atomically at the end, so a run
     that dies leaves the previous file as it was.
     """
     src, tgts = check_languages(options.src, options.tgts)
-    segments = segment(doc, src)
+    if segments is None:
+        segments = segment(doc, src)
     if not segments:
         raise UsageError(f"{doc.path or 'document'}: no segments to translate")
     if not write:

@@ -8,8 +8,10 @@ import typer
 
 from toolkit import documents, languages, store
 from toolkit.cli.app import app
-from toolkit.engines import load_engine
+from toolkit.documents import Document
+from toolkit.engines import Engine, load_engine
 from toolkit.errors import UsageError
+from toolkit.segment import Segment
 from toolkit.translate import (
     TranslateOptions,
     TranslationResult,
@@ -83,25 +85,26 @@ def translate_command(
     )
     if eng.info.test_model:
         typer.echo(TEST_MODEL_BANNER, err=True)
+    from toolkit.segment import segment
+
+    segments: list[Segment] = segment(doc, src_code)
     if terms is not None:
         from toolkit.engines.constraints import preflight
-        from toolkit.segment import segment
 
-        texts = [s.text for s in segment(doc, src_code)]
-        preflight(eng, terms, texts, src_code, tgt_codes)
-    result = _run_with_progress(doc, options, eng)
+        preflight(eng, terms, [s.text for s in segments], src_code, tgt_codes)
+    result = _run_with_progress(doc, options, eng, segments)
     print_summary(result)
 
 
-def _run_with_progress(doc, options: TranslateOptions, eng) -> TranslationResult:  # noqa: ANN001
+def _run_with_progress(
+    doc: Document, options: TranslateOptions, eng: Engine, segments: list[Segment]
+) -> TranslationResult:
     import sys
 
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    from toolkit.segment import segment
-
-    total = len(segment(doc, options.src)) * len(options.tgts)
+    total = len(segments) * len(options.tgts)
     show = sys.stderr.isatty() and total >= 20
     with Progress(
         "[progress.description]{task.description}",
@@ -113,7 +116,9 @@ def _run_with_progress(doc, options: TranslateOptions, eng) -> TranslationResult
         transient=True,
     ) as bar:
         task = bar.add_task("translating", total=total)
-        return translate_document(doc, options, eng, progress=lambda n: bar.advance(task, n))
+        return translate_document(
+            doc, options, eng, progress=lambda n: bar.advance(task, n), segments=segments
+        )
 
 
 def print_summary(result: TranslationResult) -> None:
