@@ -108,33 +108,18 @@ def _check(row: dict[str, object]) -> None:
 
 
 def _build_model(shape_name: str, out: Path) -> None:
-    import torch
-    from transformers import AutoTokenizer, M2M100Config, M2M100ForConditionalGeneration
+    from transformers import AutoTokenizer
 
-    from toolkit.engines.tiny import build_tiny
+    from toolkit.engines.tiny import TinySpec, build_tiny, random_model
 
     shape = SHAPES[shape_name]
     with tempfile.TemporaryDirectory() as tmp:
         tiny = build_tiny(Path(tmp) / "tiny")
         tokenizer = AutoTokenizer.from_pretrained(str(tiny))
-        torch.manual_seed(0)
-        config = M2M100Config(
-            vocab_size=shape.vocab,
-            d_model=shape.d_model,
-            encoder_layers=shape.layers,
-            decoder_layers=shape.layers,
-            encoder_attention_heads=shape.heads,
-            decoder_attention_heads=shape.heads,
-            encoder_ffn_dim=shape.ffn,
-            decoder_ffn_dim=shape.ffn,
-            max_position_embeddings=1024,
-            pad_token_id=tokenizer.pad_token_id,
-            bos_token_id=tokenizer.bos_token_id,
-            eos_token_id=tokenizer.eos_token_id,
-            decoder_start_token_id=tokenizer.eos_token_id,
-            scale_embedding=True,
+        spec = TinySpec(
+            d_model=shape.d_model, layers=shape.layers, heads=shape.heads, ffn=shape.ffn
         )
-        model = M2M100ForConditionalGeneration(config).eval()
+        model = random_model(tokenizer, spec, vocab_size=shape.vocab)
         out.mkdir(parents=True, exist_ok=True)
         model.save_pretrained(out)
         for name in ("tokenizer.json", "tokenizer_config.json", "sentencepiece.bpe.model",

@@ -12,6 +12,7 @@ import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from toolkit import languages
 from toolkit.engines.base import TEST_MODEL_MARKER
@@ -39,14 +40,41 @@ def training_text(extra_files: list[Path] | None = None) -> list[str]:
     return lines
 
 
+def random_model(tokenizer: Any, spec: TinySpec, vocab_size: int | None = None) -> Any:
+    """A random-weight M2M100 of `spec`'s shape for `tokenizer`.
+
+    `vocab_size` may exceed the tokenizer's (benchmarks use NLLB's 256k output layer).
+    """
+    import torch
+    from transformers import M2M100Config, M2M100ForConditionalGeneration
+
+    torch.manual_seed(spec.seed)
+    config = M2M100Config(
+        vocab_size=vocab_size or len(tokenizer),
+        d_model=spec.d_model,
+        encoder_layers=spec.layers,
+        decoder_layers=spec.layers,
+        encoder_attention_heads=spec.heads,
+        decoder_attention_heads=spec.heads,
+        encoder_ffn_dim=spec.ffn,
+        decoder_ffn_dim=spec.ffn,
+        max_position_embeddings=1024,
+        pad_token_id=tokenizer.pad_token_id,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        decoder_start_token_id=tokenizer.eos_token_id,
+        scale_embedding=True,
+    )
+    return M2M100ForConditionalGeneration(config).eval()
+
+
 def build_tiny(
     out_dir: Path, spec: TinySpec | None = None, extra_files: list[Path] | None = None
 ) -> Path:
     """Train the tokenizer, build a random M2M100 model and save both into `out_dir`."""
     spec = spec or TinySpec()
     import sentencepiece as spm
-    import torch
-    from transformers import M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
+    from transformers import NllbTokenizer
 
     from toolkit.engines.transformers_engine import _quiet_transformers
 
@@ -78,24 +106,7 @@ def build_tiny(
         tokenizer = NllbTokenizer.from_pretrained(str(spm_dir), extra_special_tokens=codes)
         if any(tokenizer.convert_tokens_to_ids(c) == tokenizer.unk_token_id for c in codes):
             raise ModelError("tiny model: language codes were not added to the tokenizer")
-        torch.manual_seed(spec.seed)
-        config = M2M100Config(
-            vocab_size=len(tokenizer),
-            d_model=spec.d_model,
-            encoder_layers=spec.layers,
-            decoder_layers=spec.layers,
-            encoder_attention_heads=spec.heads,
-            decoder_attention_heads=spec.heads,
-            encoder_ffn_dim=spec.ffn,
-            decoder_ffn_dim=spec.ffn,
-            max_position_embeddings=1024,
-            pad_token_id=tokenizer.pad_token_id,
-            bos_token_id=tokenizer.bos_token_id,
-            eos_token_id=tokenizer.eos_token_id,
-            decoder_start_token_id=tokenizer.eos_token_id,
-            scale_embedding=True,
-        )
-        model = M2M100ForConditionalGeneration(config).eval()
+        model = random_model(tokenizer, spec)
         staging = Path(
             tempfile.mkdtemp(
                 prefix=".tiny-", dir=out_dir.parent if out_dir.parent.exists() else None
