@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,3 +125,25 @@ def read_marker(path: Path) -> dict[str, object]:
         return json.loads(marker.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {"test_model": True}
+
+
+@contextmanager
+def staged_folder(target: Path, prefix: str) -> Iterator[Path]:
+    """A temporary folder beside `target` that replaces it only when the block succeeds.
+
+    A build or conversion that fails or is killed never leaves a half-written model folder.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
+    try:
+        yield staging
+        for item in staging.iterdir():
+            if item.is_file():
+                item.chmod(0o644)  # save_pretrained writes weights with mode 0600
+        staging.chmod(0o755)
+        if target.exists():
+            shutil.rmtree(target)
+        staging.rename(target)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from toolkit.engines.base import Engine, EngineInfo, Hypothesis, TermConstraint
-from toolkit.errors import ModelError, UsageError
+from toolkit.errors import UsageError
 
 ENGINES = ("transformers", "ctranslate2")
 
@@ -18,13 +18,9 @@ def load_engine(name: str, model: str | None, **options: object) -> Engine:
 
         return TransformersEngine(resolved, **options)  # type: ignore[arg-type]
     if name == "ctranslate2":
-        try:
-            from toolkit.engines.ctranslate2_engine import CTranslate2Engine
-        except ImportError as exc:
-            raise ModelError(
-                f"the ctranslate2 engine is not available ({exc}): "
-                "pip install 'mekong-toolkit[ct2]'"
-            ) from None
+        # imports ctranslate2 itself, with a clear error when it is missing
+        from toolkit.engines.ctranslate2_engine import CTranslate2Engine
+
         return CTranslate2Engine(resolved, **options)  # type: ignore[arg-type]
     raise UsageError(f"unknown engine '{name}': choose one of {', '.join(ENGINES)}")
 

@@ -7,13 +7,11 @@ loads on its own and output of the random-weight test model stays marked.
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from pathlib import Path
 
 from toolkit.engines.base import TEST_MODEL_MARKER
 from toolkit.errors import ModelError, UsageError
-from toolkit.models import ResolvedModel, models_dir, offline_message
+from toolkit.models import ResolvedModel, models_dir, offline_message, staged_folder
 
 QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int16", "float16", "bfloat16", "float32")
 TOKENIZER_FILES = (
@@ -41,9 +39,7 @@ def convert_model(
 ) -> Path:
     """Write the CTranslate2 version of `model` into `out` (default models/NAME-ct2)."""
     if quantization not in QUANTIZATIONS:
-        raise UsageError(
-            f"--quantization {quantization}: choose one of {', '.join(QUANTIZATIONS)}"
-        )
+        raise UsageError(f"--quantization {quantization}: choose one of {', '.join(QUANTIZATIONS)}")
     try:
         from ctranslate2.converters import TransformersConverter
     except ImportError as exc:
@@ -67,8 +63,7 @@ def convert_model(
     except OSError as exc:
         raise UsageError(f"{target.parent}: cannot create folder ({exc.strerror})") from None
     copy = [f for f in (*TOKENIZER_FILES, TEST_MODEL_MARKER) if (source / f).exists()]
-    staging = Path(tempfile.mkdtemp(prefix=".ct2-", dir=target.parent))
-    try:
+    with staged_folder(target, ".ct2-") as staging:
         from toolkit.engines.transformers_engine import _quiet_transformers
 
         _quiet_transformers()
@@ -83,11 +78,4 @@ def convert_model(
             json.dumps({"source": str(source), "quantization": quantization}, indent=2),
             encoding="utf-8",
         )
-        staging.chmod(0o755)
-        if target.exists():
-            shutil.rmtree(target)
-        staging.rename(target)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
     return target

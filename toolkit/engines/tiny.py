@@ -17,6 +17,7 @@ from typing import Any
 from toolkit import languages
 from toolkit.engines.base import TEST_MODEL_MARKER
 from toolkit.errors import ModelError
+from toolkit.models import staged_folder
 
 
 @dataclass(frozen=True)
@@ -107,12 +108,7 @@ def build_tiny(
         if any(tokenizer.convert_tokens_to_ids(c) == tokenizer.unk_token_id for c in codes):
             raise ModelError("tiny model: language codes were not added to the tokenizer")
         model = random_model(tokenizer, spec)
-        staging = Path(
-            tempfile.mkdtemp(
-                prefix=".tiny-", dir=out_dir.parent if out_dir.parent.exists() else None
-            )
-        )
-        try:
+        with staged_folder(out_dir, ".tiny-") as staging:
             model.save_pretrained(staging)
             tokenizer.save_pretrained(staging)
             shutil.copy(spm_dir / "sentencepiece.bpe.model", staging / "sentencepiece.bpe.model")
@@ -128,13 +124,4 @@ def build_tiny(
                 ),
                 encoding="utf-8",
             )
-            for f in staging.iterdir():
-                f.chmod(0o644)
-            staging.chmod(0o755)
-            if out_dir.exists():
-                shutil.rmtree(out_dir)
-            staging.rename(out_dir)
-        finally:
-            if staging.exists():
-                shutil.rmtree(staging, ignore_errors=True)
     return out_dir
