@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import typer
 
 from toolkit import documents, store
 from toolkit.align import format_lines, parse_groups
-from toolkit.align.dp import DpConfig
+from toolkit.align.dp import SIMILARITIES, DpConfig
 from toolkit.align.pipeline import AlignOptions, align_documents
 from toolkit.cli.app import app
 from toolkit.errors import UsageError
@@ -41,7 +42,13 @@ def align_command(
     out: Path = typer.Option(Path("aligned"), "--out", help="Store folder."),
     doc_id: str | None = typer.Option(None, "--doc-id", help="Document id (default: source name)."),
     groups: str | None = typer.Option(
-        None, "--groups", help="Group shapes to search, e.g. 0-1,1-0,1-1,1-2,2-1 (default: <= 5)."
+        None, "--groups", help="Group shapes to search, e.g. 0-1,1-0,1-1,1-2,2-1 (default: <= 6)."
+    ),
+    similarity: str = typer.Option(
+        "ngram",
+        "--similarity",
+        help="ngram (MT vs target character n-grams, fast), embed (e5 sentence embeddings, "
+        "~50x slower) or both.",
     ),
     beam: int = typer.Option(4, "--beam", min=1, max=16, help="Beam size."),
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
@@ -54,7 +61,11 @@ def align_command(
     if fmt not in ("text", "jsonl"):
         raise UsageError(f"--format {fmt}: choose text or jsonl")
     src_code, (tgt_code,) = check_languages(src, [tgt])
-    config = DpConfig(groups=parse_groups(groups)) if groups else DpConfig()
+    if similarity not in SIMILARITIES:
+        raise UsageError(f"--similarity {similarity}: choose {', '.join(SIMILARITIES)}")
+    config = DpConfig(similarity=similarity)
+    if groups:
+        config = replace(config, groups=parse_groups(groups))
     src_doc = documents.read(src_file, encoding=encoding)
     tgt_doc = documents.read(tgt_file, encoding=encoding)
     the_id = store.check_doc_id(doc_id) if doc_id else store.doc_id_from(str(src_file))
