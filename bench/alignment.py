@@ -3,8 +3,11 @@
 Reads the GPL-2.0 gold data from ../shared/eval/textberg-dev (never copied into the repo):
     python bench/alignment.py [--data DIR] [--groups 0-1,1-0,...] [--no-speed]
 Mekong's aligner runs once per MT file (Google, Europarl) given the way `mekong align --src-mt`
-takes it; Gale-Church reads the German and French lengths. Speed: seconds per 1,000 source
-sentences on the dev document, and on a synthetic 1,000 x 1,000 document.
+takes it, with each similarity (`--similarity ngram`, `embed`, `both`; the embedding ones also
+read the German, as `mekong align` gives the source sentences); Gale-Church reads the German and
+French lengths. Speed: seconds per 1,000 source sentences on the dev document (for the embedding
+modes: embedding the German, the MT and the French with a fresh cache, plus the alignment), and
+on a synthetic 1,000 x 1,000 document (n-grams).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from toolkit.align import DpAligner, DpConfig, GaleChurchAligner, parse_groups  # noqa: E402
 from toolkit.align.base import DEFAULT_GROUPS  # noqa: E402
+from toolkit.align.embeddings import E5Embedder  # noqa: E402
 from toolkit.align.io import read_alignment  # noqa: E402
 from toolkit.align.metrics import count, scores  # noqa: E402
 
@@ -43,14 +47,19 @@ class Clock:
         self.cpu = time.process_time() - self.cpu
 
 
-def report(name: str, predicted, gold, clock: Clock, n_src: int) -> None:  # noqa: ANN001
+def report(  # noqa: ANN001
+    name: str, predicted, gold, clock: Clock, n_src: int, extra: Clock | None = None
+) -> None:
+    """`extra`: time spent before the alignment (embedding), added to the speed figures."""
     result = scores(count([(g.src, g.tgt) for g in predicted], [(g.src, g.tgt) for g in gold]))
     s, lx = result.strict, result.lax
     per = 1000 / n_src
+    wall = clock.wall + (extra.wall if extra else 0.0)
+    cpu = clock.cpu + (extra.cpu if extra else 0.0)
     print(
-        f"{name:22} strict P {s['precision']:.3f} R {s['recall']:.3f} F1 {s['f1']:.3f} | "
+        f"{name:30} strict P {s['precision']:.3f} R {s['recall']:.3f} F1 {s['f1']:.3f} | "
         f"lax P {lx['precision']:.3f} R {lx['recall']:.3f} F1 {lx['f1']:.3f} | "
-        f"per 1000 sents: {clock.wall * per:5.2f} s wall, {clock.cpu * per:5.2f} s CPU"
+        f"per 1000 sents: {wall * per:6.2f} s wall, {cpu * per:6.2f} s CPU"
     )
 
 
@@ -152,17 +161,36 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--groups", default=",".join(f"{a}-{b}" for a, b in DEFAULT_GROUPS))
     parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument(
+        "--no-embed", action="store_true", help="skip the embedding modes (~2 min of e5 each MT)"
+    )
     args = parser.parse_args()
     data: Path = args.data
     de, fr = lines(data / "dev.de"), lines(data / "dev.fr")
     gold = read_alignment(data / "dev.defr")
     print(f"Text+Berg dev: {len(de)} de x {len(fr)} fr sentences, {len(gold)} gold groups")
-    aligner = DpAligner(DpConfig(groups=parse_groups(args.groups)))
+    groups = parse_groups(args.groups)
+    aligner = DpAligner(DpConfig(groups=groups))
     for mt_name in ("google", "europarl"):
         mt = lines(data / f"dev.de.mt-{mt_name}.fr")
         with Clock() as clock:
             result = aligner.align(mt, fr)
-        report(f"mekong ({mt_name} MT)", result.groups, gold, clock, len(de))
+        report(f"mekong ngram ({mt_name} MT)", result.groups, gold, clock, len(de))
+        if args.no_embed:
+            continue
+        embedder = E5Embedder()  # a fresh cache: the embedding time is part of each figure
+        with Clock() as embedding:
+            embedder.embed([*de, *mt, *fr])
+        for mode in ("embed", "both"):
+            moded = DpAligner(DpConfig(groups=groups, similarity=mode), embedder)
+            with Clock() as clock:
+                result = moded.align(mt, fr, src=de)
+            report(f"mekong {mode} ({mt_name} MT)", result.groups, gold, clock, len(de), embedding)
+        sentences = len(de) + len(mt) + len(fr)
+        print(
+            f"  e5 embedding of {sentences} sentences (de, MT, fr): {embedding.wall:.1f} s wall, "
+            f"{embedding.cpu:.1f} s CPU ({embedding.wall / sentences * 1000:.0f} ms per sentence)"
+        )
     with Clock() as clock:
         baseline = GaleChurchAligner().align(de, fr)
     report("gale-church", baseline.groups, gold, clock, len(de))

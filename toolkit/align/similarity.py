@@ -1,13 +1,17 @@
-"""Character n-gram similarity between the MT of source groups and target groups.
+"""Similarity between the source groups (their MT, or embeddings) and target groups.
 
-Each sentence becomes a tf-idf vector of its character n-grams (case-folded, whitespace
-collapsed), hashed into a fixed number of dimensions; a group of consecutive sentences is the
-sum of its sentences' vectors, which is the concatenation's vector up to the few n-grams that
-cross a sentence boundary. The similarity of two groups is the cosine of their vectors: like
-chrF it rewards shared character n-grams on both sides (precision and recall at once) and works
-for scripts without spaces, but it is a dot product, so a whole row of candidates costs one
-small matrix product. Idf is computed on the two documents themselves, so frequent function
-words and punctuation weigh little.
+`VectorSimilarity` is the cosine of group vectors, given one vector per sentence: a group of
+consecutive sentences is the sum of its sentences' vectors (or, where given, a vector of the
+group's concatenated text), and a whole row of candidates costs one small matrix product.
+
+`NgramSimilarity` feeds it character n-grams of the MT and the target: each sentence becomes a
+tf-idf vector of its character n-grams (case-folded, whitespace collapsed), hashed into a fixed
+number of dimensions; the sum of a group's vectors is the concatenation's vector up to the few
+n-grams that cross a sentence boundary. Like chrF it rewards shared character n-grams on both
+sides (precision and recall at once) and works for scripts without spaces. Idf is computed on
+the two documents themselves, so frequent function words and punctuation weigh little.
+Sentence embeddings (`embeddings.py`) give other vectors for the same class, and
+`MixedSimilarity` sums several similarities with weights.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,6 +76,21 @@ def vectorise(
     return rows[: len(src)], rows[len(src) :]
 
 
+def common_direction(rows: np.ndarray) -> np.ndarray | None:
+    """Unit mean direction of the unit rows (None when they cancel out)."""
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    unit = np.divide(rows, norms, out=np.zeros_like(rows), where=norms > 0)
+    mean = unit.mean(axis=0)
+    length = float(np.linalg.norm(mean))
+    return None if length == 0.0 else (mean / length).astype(np.float32)
+
+
+def project_off(rows: np.ndarray, direction: np.ndarray | None) -> np.ndarray:
+    if direction is None:
+        return rows
+    return (rows - np.outer(np.einsum("ij,j->i", rows, direction), direction)).astype(np.float32)
+
+
 def remove_common(rows: np.ndarray) -> np.ndarray:
     """Project every row off the mean direction of the unit rows.
 
@@ -80,14 +99,7 @@ def remove_common(rows: np.ndarray) -> np.ndarray:
     gains similarity just by being longer. Removing the shared direction (a common
     post-processing of embeddings, "all-but-the-top") brings unrelated pairs near zero; it is
     linear, so group vectors remain sums of sentence vectors."""
-    norms = np.linalg.norm(rows, axis=1, keepdims=True)
-    unit = np.divide(rows, norms, out=np.zeros_like(rows), where=norms > 0)
-    mean = unit.mean(axis=0)
-    length = float(np.linalg.norm(mean))
-    if length == 0.0:
-        return rows
-    direction = mean / length
-    return (rows - np.outer(np.einsum("ij,j->i", rows, direction), direction)).astype(np.float32)
+    return project_off(rows, common_direction(rows))
 
 
 def _matvec(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
@@ -109,24 +121,39 @@ def group_vectors(vectors: np.ndarray, size: int) -> np.ndarray:
     return out
 
 
-class NgramSimilarity:
-    """Cosine similarity of source-MT groups and target groups, with group lengths.
+# Unit group vectors of one side for a group size (row k: the group ending at sentence k), or
+# None to fall back on sums of sentence vectors. Embeddings of concatenated text use this.
+GroupSource = Callable[[int], "np.ndarray | None"]
 
-    `sim(i, a, b, js)` is the similarity of MT sentences [i-a, i) with target sentences
-    [j-b, j) for every j in `js` (a, b >= 1). Group vectors are built lazily per size.
+
+class VectorSimilarity:
+    """Cosine similarity of source groups and target groups given one vector per sentence, with
+    group lengths (characters of the MT and of the target, for the length prior).
+
+    `sim(i, a, b, js)` is the similarity of source sentences [i-a, i) with target sentences
+    [j-b, j) for every j in `js` (a, b >= 1). A group's vector is the sum of its sentences'
+    vectors unless `src_groups` / `tgt_groups` give one for that size; group vectors are built
+    lazily per size. With `center`, the direction shared by all sentences (both sides) is
+    projected out of every vector first (`remove_common`).
     """
 
     def __init__(
-        self, src_mt: Sequence[str], tgt: Sequence[str], config: NgramConfig = NgramConfig()
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        src_lengths: np.ndarray,
+        tgt_lengths: np.ndarray,
+        center: bool = True,
+        src_groups: GroupSource | None = None,
+        tgt_groups: GroupSource | None = None,
     ) -> None:
-        x, y = vectorise(src_mt, tgt, config)
+        x, y = x.astype(np.float32), y.astype(np.float32)
         self._raw = (x, y)
-        if config.center:
-            both = remove_common(np.concatenate([x, y]))
-            x, y = both[: len(x)], both[len(x) :]
-        src_lengths = np.array([len(normalise(t)) for t in src_mt], dtype=np.int64)
-        tgt_lengths = np.array([len(normalise(t)) for t in tgt], dtype=np.int64)
-        self._setup(x, y, src_lengths, tgt_lengths)
+        direction = common_direction(np.concatenate([x, y])) if center else None
+        self._direction = direction
+        both = project_off(np.concatenate([x, y]), direction)
+        self._group_sources = (src_groups, tgt_groups)
+        self._setup(both[: len(x)], both[len(x) :], src_lengths, tgt_lengths)
 
     def _setup(
         self, x: np.ndarray, y: np.ndarray, src_len: np.ndarray, tgt_len: np.ndarray
@@ -141,30 +168,39 @@ class NgramSimilarity:
 
     def pooled(
         self, src_spans: list[tuple[int, int]], tgt_spans: list[tuple[int, int]]
-    ) -> NgramSimilarity:
+    ) -> VectorSimilarity:
         """The same space over larger units (paragraphs given as sentence ranges): a unit's
-        vector is the sum of its sentences', with the sentence-level idf."""
+        vector is the sum of its sentences' (for n-grams: with the sentence-level idf)."""
 
         def pool(rows: np.ndarray, lengths: np.ndarray, spans: list[tuple[int, int]]):  # noqa: ANN202
             vectors = np.stack([rows[s:e].sum(axis=0) for s, e in spans])
             return vectors, np.array([lengths[s:e].sum() for s, e in spans], dtype=np.int64)
 
-        other = object.__new__(NgramSimilarity)
+        other = object.__new__(type(self))
         other._raw = self._raw
+        other._direction = self._direction
+        other._group_sources = (None, None)
         x, src_len = pool(self._x, self._src_lengths, src_spans)
         y, tgt_len = pool(self._y, self._tgt_lengths, tgt_spans)
         other._setup(x, y, src_len, tgt_len)
         return other
 
+    def _groups(self, side: int, size: int) -> np.ndarray:
+        cache = self._gx if side == 0 else self._gy
+        if size not in cache:
+            given = self._group_sources[side]
+            rows = given(size) if given is not None and size > 1 else None
+            if rows is None:
+                cache[size] = group_vectors(self._x if side == 0 else self._y, size)
+            else:
+                cache[size] = group_vectors(project_off(rows, self._direction), 1)
+        return cache[size]
+
     def _src_group(self, a: int) -> np.ndarray:
-        if a not in self._gx:
-            self._gx[a] = group_vectors(self._x, a)
-        return self._gx[a]
+        return self._groups(0, a)
 
     def _tgt_group(self, b: int) -> np.ndarray:
-        if b not in self._gy:
-            self._gy[b] = group_vectors(self._y, b)
-        return self._gy[b]
+        return self._groups(1, b)
 
     def sim(self, i: int, a: int, b: int, js: np.ndarray) -> np.ndarray:
         """`js` must be consecutive and ascending (a band row)."""
@@ -212,6 +248,70 @@ class NgramSimilarity:
 
     def tgt_len(self, js: np.ndarray, b: int) -> np.ndarray:
         return (self.tgt_cum[js] - self.tgt_cum[js - b]).astype(np.float64)
+
+
+class NgramSimilarity(VectorSimilarity):
+    """Character n-gram tf-idf cosine of the MT of source groups and target groups."""
+
+    def __init__(
+        self, src_mt: Sequence[str], tgt: Sequence[str], config: NgramConfig = NgramConfig()
+    ) -> None:
+        x, y = vectorise(src_mt, tgt, config)
+        super().__init__(x, y, text_lengths(src_mt), text_lengths(tgt), center=config.center)
+
+
+def text_lengths(texts: Sequence[str]) -> np.ndarray:
+    """Characters per sentence after `normalise` (what the length prior compares)."""
+    return np.array([len(normalise(t)) for t in texts], dtype=np.int64)
+
+
+class MixedSimilarity:
+    """A weighted sum of similarities over the same sentences (n-gram and embedding cosines).
+
+    Lengths come from the first part; `plain` (the score reported to users) from `report`, by
+    default the first part, so a mixture reports on the same scale as n-grams alone."""
+
+    def __init__(
+        self,
+        parts: Sequence[tuple[float, VectorSimilarity]],
+        report: VectorSimilarity | None = None,
+    ) -> None:
+        if not parts:
+            raise ValueError("a mixture needs at least one similarity")
+        self.parts = list(parts)
+        first = self.parts[0][1]
+        self.report = report if report is not None else first
+        self.n_src, self.n_tgt = first.n_src, first.n_tgt
+        self.src_cum, self.tgt_cum = first.src_cum, first.tgt_cum
+
+    def sim(self, i: int, a: int, b: int, js: np.ndarray) -> np.ndarray:
+        return sum(w * s.sim(i, a, b, js).astype(np.float64) for w, s in self.parts)
+
+    def neighbour_sim(self, i: int, a: int, b: int, js: np.ndarray) -> np.ndarray:
+        return sum(w * s.neighbour_sim(i, a, b, js) for w, s in self.parts)
+
+    def sim_block(self, i0: int, i1: int, j0: int, j1: int) -> np.ndarray:
+        return sum(w * s.sim_block(i0, i1, j0, j1) for w, s in self.parts)
+
+    def plain(self, i0: int, i1: int, j0: int, j1: int) -> float:
+        return self.report.plain(i0, i1, j0, j1)
+
+    def src_len(self, i: int, a: int) -> float:
+        return self.parts[0][1].src_len(i, a)
+
+    def tgt_len(self, js: np.ndarray, b: int) -> np.ndarray:
+        return self.parts[0][1].tgt_len(js, b)
+
+    def pooled(
+        self, src_spans: list[tuple[int, int]], tgt_spans: list[tuple[int, int]]
+    ) -> MixedSimilarity:
+        return MixedSimilarity(
+            [(w, s.pooled(src_spans, tgt_spans)) for w, s in self.parts],
+            self.report.pooled(src_spans, tgt_spans),
+        )
+
+
+Similarity = VectorSimilarity | MixedSimilarity
 
 
 def chrf(hypothesis: str, reference: str, n_max: int = 6, beta: float = 2.0) -> float:
