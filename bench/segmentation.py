@@ -186,6 +186,16 @@ def tools(lang: str) -> tuple[dict[str, Callable[[Gold], set[int]]], list[str]]:
             found["pythainlp whitespace"] = per_line(lambda t: th_sent(t, engine="whitespace"))
         except ImportError:
             notes.append("pythainlp/python-crfsuite not installed")
+        try:
+            from thai_segmenter import sentence_segment
+
+            found["thai-segmenter (ORCHID)"] = per_line(
+                lambda t: [str(s) for s in sentence_segment(t)]
+            )
+        except ImportError:
+            notes.append("thai-segmenter not installed (pip install thai-segmenter: MIT)")
+        if importlib.util.find_spec("tltk") is None:
+            notes.append("tltk not installed (it pins scikit-learn 1.2 and pulls gensim)")
     if lang == "km":
         found["split at every ។ ៕ ? !"] = per_line(lambda t: re.split(r"(?<=[។៕?!])", t))
     if lang == "lo":
