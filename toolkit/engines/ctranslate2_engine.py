@@ -6,8 +6,10 @@ variant) re-decode once, greedily, from the best cut point with the term forced 
 prefix. The cut is where the term's first token is most probable. At beam 1 (term_search
 "logits", the default) that probability comes free from the first pass's output distributions
 (`return_logits_vocab`), so a repair costs one greedy continuation and nothing else; otherwise
-three cut points are scored teacher-forced in one `score_batch` call first ("score"). All
-repairs of a batch go through one `translate_batch` call.
+three cut points are scored teacher-forced in one `score_batch` call first ("score"). The
+continuation does not decode again what the first pass already said (`_continue_resync`): a
+term near the end gets its prefix fed in one pass and a short window decoded; elsewhere each
+segment stops as soon as its continuation re-joins the first output, whose rest is spliced in.
 """
 
 from __future__ import annotations
