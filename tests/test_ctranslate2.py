@@ -76,11 +76,19 @@ def _present(text: str, constraint: TermConstraint) -> bool:
 
 
 @pytest.mark.parametrize(
-    ("search", "beam"), [("logits", 1), ("logits", 2), ("score", 2), ("decode", 2)]
+    ("search", "beam", "window"),
+    [("logits", 1, 4), ("logits", 1, 0), ("logits", 2, 4), ("score", 2, 4), ("decode", 2, 4)],
 )
-def test_glossary_terms_reach_full_presence(ct2_model: Path, search: str, beam: int) -> None:
+def test_glossary_terms_reach_full_presence(
+    ct2_model: Path, search: str, beam: int, window: int
+) -> None:
     ct2_engine = load_engine(
-        "ctranslate2", str(ct2_model), beam_size=beam, device="cpu", term_search=search
+        "ctranslate2",
+        str(ct2_model),
+        beam_size=beam,
+        device="cpu",
+        term_search=search,
+        resync_window=window,
     )
     texts = EN * 2
     constraints = [
@@ -97,6 +105,11 @@ def test_glossary_terms_reach_full_presence(ct2_model: Path, search: str, beam: 
         _present(h.text, c) for h, cs in zip(hyps, constraints, strict=True) for c in cs
     )
     assert all(h.logprob is not None and h.logprob < 0 for h in hyps)
+    stats = ct2_engine.repair_stats  # which repair path ran: re-synchronised or not
+    if window and search != "decode":
+        assert stats.get("window", 0) + stats.get("rejoined", 0) > 0
+    else:
+        assert not stats
 
 
 def test_alternative_already_present_leaves_output_alone(ct2_engine) -> None:
@@ -200,3 +213,69 @@ def test_first_pass_term_fit_matches_teacher_forced_scores(ct2_model: Path) -> N
     assert rep.fit is not None and rep.own is not None and len(rep.fit) >= len(fit)
     assert rep.fit[: len(fit)] == pytest.approx(fit, abs=1e-3)
     assert rep.own[: len(own)] == pytest.approx(own, abs=1e-3)
+
+
+def test_find_rejoin_splices_after_the_models_own_wording() -> None:
+    from toolkit.engines.ctranslate2_engine import find_rejoin
+
+    first = ["▁a", "▁b", "▁X", "▁Y", "▁c", "▁d", "▁e"]
+    # after the forced term at cut 2 the model wrote "▁c ▁d": the first output's "▁X ▁Y" (its
+    # own wording of the concept) is dropped and "▁e" follows
+    assert find_rejoin(first, 2, ["▁c", "▁d"], 2) == 5
+    assert find_rejoin(first, 2, ["▁Z", "▁c", "▁d"], 2) == 5
+    assert find_rejoin(first, 2, ["▁c"], 2) is None  # too short to be sure
+    assert find_rejoin(first, 2, ["▁d", "▁c"], 2) is None
+    assert find_rejoin(first, 5, ["▁c", "▁d"], 2) is None  # only after the cut
+
+
+def _rejoining_case(engine, text: str, k: int, term: str):
+    """A first output that the repair's continuation must re-join: the tokens before cut `k`,
+    two filler tokens (the 'model's own wording'), then what greedy decoding writes after
+    the forced term. Returns (source, prefix, repair, full greedy continuation)."""
+    from toolkit.engines.ctranslate2_engine import EOS, _Repair
+
+    code = engine.lang_code("km")
+    src = engine._src_tokens(text, "en")
+    first = engine.translator.translate_batch(
+        [src], target_prefix=[[code]], beam_size=1, max_decoding_length=40
+    )[0].hypotheses[0][1:]
+    prefix = [code, *first[:k], *engine._term_tokens(term)]
+    full = engine.translator.translate_batch(
+        [src], target_prefix=[prefix], beam_size=1, max_decoding_length=60,
+        return_end_token=True,
+    )[0].hypotheses[0]
+    after = [t for t in full[len(prefix) :] if t != EOS]
+    crafted = [*first[:k], "▁la", "▁la", *after]
+    rep = _Repair(0, crafted, [TermConstraint("t", (term,))], ended=full[-1] == EOS)
+    return src, prefix, rep, full
+
+
+def test_resync_continuation_rejoins_and_equals_the_full_decode(ct2_model: Path) -> None:
+    """Far from the end (batched greedy with a stopping callback): once the continuation
+    re-joins the first output, the spliced result is what decoding to the end gives."""
+    engine = load_engine("ctranslate2", str(ct2_model), beam_size=1, device="cpu")
+    src, prefix, rep, full = _rejoining_case(engine, EN[1], 3, KM_TERMS[0])
+    assert len(rep.tokens) - 3 > engine.resync_window + 1  # not the one-pass window path
+    outputs, sums = engine._continue_resync([src], [prefix], [rep], [3], [None], 60)
+    assert engine.repair_stats == {"rejoined": 1}
+    assert outputs[0] == full
+    assert sums[0] < 0
+
+
+def test_resync_window_feeds_the_prefix_in_one_pass(ct2_model: Path) -> None:
+    """Near the end (return_alternatives, prefix in one pass): the window's tokens are the
+    ones greedy decoding writes, and a continuation that re-joins is spliced."""
+    engine = load_engine("ctranslate2", str(ct2_model), beam_size=1, device="cpu")
+    engine.resync_window = 5
+    src, prefix, rep, full = _rejoining_case(engine, EN[1], 3, KM_TERMS[0])
+    rep.tokens = rep.tokens[:7]  # the first output ends 4 tokens after the cut
+    rep.ended = True
+    outputs, _ = engine._continue_resync([src], [prefix], [rep], [3], [None], 60)
+    assert engine.repair_stats == {"rejoined": 1}
+    assert outputs[0] == prefix + full[len(prefix) : len(prefix) + 2] + ["</s>"]
+    # with no re-join possible the window output is greedy decoding's own
+    rep.tokens = rep.tokens[:4]
+    outputs, _ = engine._continue_resync([src], [prefix], [rep], [3], [None], 60)
+    assert engine.repair_stats["rejoined"] == 1
+    n = len(outputs[0]) - len(prefix)
+    assert n > 0 and outputs[0] == full[: len(prefix) + n]

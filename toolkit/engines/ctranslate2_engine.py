@@ -6,8 +6,10 @@ variant) re-decode once, greedily, from the best cut point with the term forced 
 prefix. The cut is where the term's first token is most probable. At beam 1 (term_search
 "logits", the default) that probability comes free from the first pass's output distributions
 (`return_logits_vocab`), so a repair costs one greedy continuation and nothing else; otherwise
-three cut points are scored teacher-forced in one `score_batch` call first ("score"). All
-repairs of a batch go through one `translate_batch` call.
+three cut points are scored teacher-forced in one `score_batch` call first ("score"). The
+continuation does not decode again what the first pass already said (`_continue_resync`): a
+term near the end gets its prefix fed in one pass and a short window decoded; elsewhere each
+segment stops as soon as its continuation re-joins the first output, whose rest is spliced in.
 """
 
 from __future__ import annotations
@@ -24,6 +26,25 @@ from toolkit.models import ResolvedModel, models_dir
 
 EOS = "</s>"
 LOGITS_BUDGET = 256 * 1024 * 1024  # bytes of first-pass output distributions held at once
+RESYNC_WINDOW = 4  # tokens decoded after a forced term near the end, prefix fed in one pass
+REJOIN_TOKENS = 2  # continuation tokens that must equal the first output to splice its rest
+
+
+def find_rejoin(first: list[str], cut: int, continuation: list[str], need: int) -> int | None:
+    """Where a repair's continuation re-joins the first output: the smallest j >= cut whose
+    `need` tokens first[j - need + 1 : j + 1] equal the continuation's last `need` tokens.
+
+    The model, having written the forced term, went on exactly as it did the first time; the
+    rest of the first output (first[j + 1:]) is then its own wording and need not be decoded
+    again. first[cut : j + 1 - need] is dropped: the model's own rendering of the concept.
+    """
+    if need < 1 or len(continuation) < need:
+        return None
+    tail = continuation[-need:]
+    for j in range(cut + need - 1, len(first)):
+        if first[j - need + 1 : j + 1] == tail:
+            return j
+    return None
 
 
 def is_ct2_folder(path: Path) -> bool:
@@ -93,6 +114,7 @@ class CTranslate2Engine:
         cut_points: int = 3,
         term_search: str = "logits",
         repair_beam: int = 1,
+        resync_window: int = RESYNC_WINDOW,
     ) -> None:
         try:
             import ctranslate2
@@ -117,6 +139,8 @@ class CTranslate2Engine:
             raise UsageError(f"term_search {term_search}: choose logits, score or decode")
         self.term_search = term_search
         self.repair_beam = max(1, repair_beam)  # greedy: a forced prefix costs a full decode
+        self.resync_window = max(0, resync_window)  # 0: continue every repair to its end
+        self.repair_stats: dict[str, int] = {}  # how repairs ended (bench and tests read it)
         try:
             self.translator = ctranslate2.Translator(
                 str(folder),
@@ -398,6 +422,7 @@ class CTranslate2Engine:
         chosen: dict[int, tuple[int, list[str]]] = {}
         prefix_sum: dict[int, float] = {}
         unscored: dict[int, int] = {}  # forced tokens whose log-prob stays unknown
+        first_own: dict[int, list[float] | None] = {}  # first-pass token log-probs, if known
         for rep in todo:
             if rep.fit is not None and rep.own is not None and len(rep.candidates) > 1:
                 fit, own, term = rep.fit, rep.own, rep.candidates[0][1]
@@ -410,6 +435,7 @@ class CTranslate2Engine:
                 chosen[rep.index] = (k, term)
                 prefix_sum[rep.index] = sum(own[:k]) + fit[k]
                 unscored[rep.index] = len(term) - 1
+            first_own[rep.index] = rep.own
             rep.fit = rep.own = None  # the output changes: the first pass no longer applies
         multi = [rep for rep in todo if len(rep.candidates) > 1 and rep.index not in chosen]
         if multi:
@@ -440,9 +466,13 @@ class CTranslate2Engine:
         if not self.fixed_new_tokens:  # a repair grows the output by about the term, no more
             max_len = min(max_len, max(len(rep.tokens) + len(p) for rep, p in
                                        zip(todo, prefixes, strict=True)) + 8)
-        outputs, sums = self._continue(
-            [sources[rep.index] for rep in todo], prefixes, max_len, self.repair_beam
-        )
+        srcs = [sources[rep.index] for rep in todo]
+        if self.resync_window and self.repair_beam == 1:
+            cuts = [chosen[rep.index][0] for rep in todo]
+            owns = [first_own.get(rep.index) for rep in todo]
+            outputs, sums = self._continue_resync(srcs, prefixes, todo, cuts, owns, max_len)
+        else:
+            outputs, sums = self._continue(srcs, prefixes, max_len, self.repair_beam)
         # 3. The forced tokens' log-probs: known from step 1, else one scoring call.
         unknown = [i for i, rep in enumerate(todo) if rep.index not in prefix_sum]
         if unknown:
@@ -481,6 +511,140 @@ class CTranslate2Engine:
         )
         outputs = [list(r.hypotheses[0]) for r in results]
         return outputs, [float(r.scores[0]) * len(o) for r, o in zip(results, outputs, strict=True)]
+
+    def _continue_resync(
+        self,
+        sources: list[list[str]],
+        prefixes: list[list[str]],
+        reps: list[_Repair],
+        cuts: list[int],
+        owns: list[list[float] | None],
+        max_len: int,
+    ) -> tuple[list[list[str]], list[float]]:
+        """As `_continue`, greedy, but without decoding again what the first pass already said.
+
+        A forced prefix costs a full decode when CTranslate2 feeds it step by step through the
+        output layer. So: (1) a repair whose term goes near the end of the first output (or of
+        the length limit) feeds its prefix in one decoder pass (`return_alternatives`, one
+        example at a time) and decodes `resync_window` tokens; (2) the others, and those that
+        neither ended nor re-joined in the window, continue in one batched greedy call in which
+        a callback stops each segment as soon as its continuation re-joins the first output
+        (`find_rejoin`); the rest of the first output is then spliced in, not decoded again.
+        Spliced tokens keep their first-pass log-probs (or the continuation's mean).
+        """
+        limit = max(max_len, max(len(p) for p in prefixes) + 1)
+        floor = self._lengths(sources)[0]
+
+        def min_length(starts: list[list[str]], stop: int) -> int:
+            return min(stop, max(max(len(p) for p in starts) + 1, floor))
+
+        window = self.resync_window
+        stats = self.repair_stats
+        n = len(prefixes)
+        outputs: list[list[str]] = [list(p) for p in prefixes]
+        logps: list[list[float]] = [[] for _ in range(n)]  # of the generated tokens
+        done = [False] * n
+
+        def splice(i: int, generated: list[str], lps: list[float]) -> bool:
+            """Finish segment i if `generated` re-joins its first output; say whether it did."""
+            rep, cut = reps[i], cuts[i]
+            j = find_rejoin(rep.tokens, cut, generated, REJOIN_TOKENS)
+            if j is None:
+                return False
+            rest = rep.tokens[j + 1 :]
+            own = owns[i]
+            if own is not None and len(own) >= len(rep.tokens):
+                rest_lp = own[j + 1 : len(rep.tokens)]
+            else:
+                rest_lp = [sum(lps) / max(1, len(lps))] * len(rest)
+            outputs[i] = prefixes[i] + generated + rest + ([EOS] if rep.ended else [])
+            logps[i] = lps + rest_lp
+            done[i] = True
+            stats["rejoined"] = stats.get("rejoined", 0) + 1
+            return True
+
+        tail = [
+            i
+            for i in range(n)
+            if len(prefixes[i]) + window >= limit or len(reps[i].tokens) - cuts[i] + 1 <= window
+        ]
+        if tail:
+            stop = min(limit, max(len(prefixes[i]) for i in tail) + window)
+            results = self.translator.translate_batch(
+                [sources[i] for i in tail],
+                target_prefix=[prefixes[i] for i in tail],
+                beam_size=1,
+                return_alternatives=True,  # the prefix in one pass, then one example at a time
+                max_batch_size=self.batch_size,
+                max_input_length=self.max_length,
+                min_decoding_length=min_length([prefixes[i] for i in tail], stop),
+                max_decoding_length=stop,
+                return_end_token=True,
+                return_scores=True,
+                return_logits_vocab=True,
+            )
+            for i, res in zip(tail, results, strict=True):
+                hyp = list(res.hypotheses[0])
+                generated = hyp[len(prefixes[i]) :]
+                lps = self._window_logprobs(res, generated)
+                words = [t for t in generated if t != EOS]
+                if any(splice(i, words[: m + 1], lps[: m + 1]) for m in range(len(words))):
+                    continue
+                outputs[i], logps[i] = hyp, lps
+                if generated[-1:] == [EOS] or len(hyp) >= limit:
+                    done[i] = True
+                    stats["window"] = stats.get("window", 0) + 1
+        rest = [i for i in range(n) if not done[i]]
+        if rest:
+            starts = [outputs[i] for i in rest]  # the prefix and any window tokens
+            generated: list[list[str]] = [outputs[i][len(prefixes[i]) :] for i in rest]
+            stop = max(limit, max(len(p) for p in starts) + 1)
+
+            def on_step(step: object) -> bool:
+                b = step.batch_id  # type: ignore[attr-defined]
+                if step.step < len(starts[b]):  # type: ignore[attr-defined]
+                    return False  # a forced token
+                i = rest[b]
+                logps[i].append(float(step.log_prob))  # type: ignore[attr-defined]
+                if step.token == EOS:  # type: ignore[attr-defined]
+                    return False
+                generated[b].append(step.token)  # type: ignore[attr-defined]
+                return splice(i, generated[b], logps[i])
+
+            results = self.translator.translate_batch(
+                [sources[i] for i in rest],
+                target_prefix=starts,
+                beam_size=1,
+                max_batch_size=self.batch_size,
+                max_input_length=self.max_length,
+                min_decoding_length=min_length(starts, stop),
+                max_decoding_length=stop,
+                return_scores=True,
+                return_end_token=True,
+                callback=on_step,
+            )
+            for i, res in zip(rest, results, strict=True):
+                if not done[i]:
+                    outputs[i] = list(res.hypotheses[0])
+                    stats["full"] = stats.get("full", 0) + 1
+        return outputs, [sum(lp) for lp in logps]
+
+    def _window_logprobs(self, res: object, generated: list[str]) -> list[float]:
+        """Log-probs of the tokens a `return_alternatives` call generated. Its first token has
+        no distribution row (an empty one); its score is the first token's log-prob plus the
+        mean of the others', which gives it back."""
+        import numpy as np
+
+        rows = list(res.logits[0])[1:]  # type: ignore[attr-defined]
+        rest: list[float] = []
+        for row, tok in zip(rows, generated[1:], strict=False):
+            r = np.asarray(row, dtype=np.float32).reshape(-1)
+            top = float(r.max())
+            lse = float(np.log(np.exp(r - top).sum())) + top
+            rest.append(float(r[self.tokenizer.convert_tokens_to_ids(tok)]) - lse)
+        score = float(res.scores[0])  # type: ignore[attr-defined]
+        first = score - (sum(rest) / len(rest) if rest else 0.0)
+        return [first, *rest][: len(generated)]
 
     def _decode_every_cut(
         self, sources: list[list[str]], code: str, todo: list[_Repair], max_len: int
