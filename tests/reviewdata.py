@@ -44,11 +44,17 @@ def _translated(engine, out_dir: Path, tgts: tuple[str, ...]) -> pl.DataFrame:
     for row in frame.iter_rows(named=True):
         if row["seg_id"] == 1 and "Ministry of Justice" in row["src_text"]:
             found = row["tgt_text"].strip().split()[0][:6] or row["tgt_text"][:3]
-            terms.append([
-                {"term_id": "moj", "src": "Ministry of Justice", "tgt": MISSING_FORM,
-                 "found": False},
-                {"term_id": "vte", "src": "Vientiane", "tgt": found, "found": True},
-            ])
+            terms.append(
+                [
+                    {
+                        "term_id": "moj",
+                        "src": "Ministry of Justice",
+                        "tgt": MISSING_FORM,
+                        "found": False,
+                    },
+                    {"term_id": "vte", "src": "Vientiane", "tgt": found, "found": True},
+                ]
+            )
         else:
             terms.append(row["terms"])
     return frame.with_columns(pl.Series("terms", terms, dtype=frame["terms"].dtype))

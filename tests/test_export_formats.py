@@ -16,7 +16,13 @@ from toolkit.review.changes import ReviewChange, update_store
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 XLF = "{urn:oasis:names:tc:xliff:document:2.0}"
 TMX_HEADER_ATTRS = (
-    "creationtool", "creationtoolversion", "segtype", "o-tmf", "adminlang", "srclang", "datatype",
+    "creationtool",
+    "creationtoolversion",
+    "segtype",
+    "o-tmf",
+    "adminlang",
+    "srclang",
+    "datatype",
 )
 
 
@@ -57,9 +63,14 @@ def test_tmx_is_well_formed_with_required_header(mekong, stored, workdir):
 
 
 def test_xliff_one_file_per_target_with_review_states(mekong, stored, workdir):
-    update_store(stored, [ReviewChange(0, "km", review="approved"),
-                          ReviewChange(1, "km", tgt_text="sửa"),
-                          ReviewChange(2, "km", review="rejected")])
+    update_store(
+        stored,
+        [
+            ReviewChange(0, "km", review="approved"),
+            ReviewChange(1, "km", tgt_text="sửa"),
+            ReviewChange(2, "km", review="rejected"),
+        ],
+    )
     result = mekong("export", DOC_ID, "--format", "xliff", "-o", "out.xlf")
     assert result.code == 0, result.err
     frame = pl.read_parquet(stored)
@@ -134,9 +145,14 @@ def test_tsv_and_filters(mekong, stored, workdir):
 def test_export_tm_has_only_reviewed_segments(mekong, stored, workdir):
     empty = mekong("export-tm", "--format", "tmx")
     assert empty.code == 5 and "no approved or edited" in empty.err
-    update_store(stored, [ReviewChange(0, "km", review="approved"),
-                          ReviewChange(2, "vi", tgt_text="Cảm ơn."),
-                          ReviewChange(1, "km", review="rejected")])
+    update_store(
+        stored,
+        [
+            ReviewChange(0, "km", review="approved"),
+            ReviewChange(2, "vi", tgt_text="Cảm ơn."),
+            ReviewChange(1, "km", review="rejected"),
+        ],
+    )
     result = mekong("export-tm", "--format", "tmx", "-o", "tm.tmx")
     assert result.code == 0, result.err
     root = ET.parse(workdir / "tm.tmx").getroot()

@@ -23,12 +23,18 @@ def _row(path: Path, seg_id: int, tgt: str) -> dict:
     return frame.filter((pl.col("seg_id") == seg_id) & (pl.col("tgt_lang") == tgt)).to_dicts()[0]
 
 
-@pytest.mark.parametrize(("fmt", "name"), [("xlsx", "r.xlsx"), ("tmx", "r.tmx"),
-                                           ("xliff", "r.xlf")])
+@pytest.mark.parametrize(
+    ("fmt", "name"), [("xlsx", "r.xlsx"), ("tmx", "r.tmx"), ("xliff", "r.xlf")]
+)
 def test_untouched_export_changes_nothing(mekong, stored, workdir, fmt, name):
-    update_store(stored, [ReviewChange(0, "km", review="approved"),
-                          ReviewChange(1, "km", tgt_text="edited text"),
-                          ReviewChange(2, "km", review="rejected")])
+    update_store(
+        stored,
+        [
+            ReviewChange(0, "km", review="approved"),
+            ReviewChange(1, "km", tgt_text="edited text"),
+            ReviewChange(2, "km", review="rejected"),
+        ],
+    )
     before = stored.read_bytes()
     args = ["--tgt", "km"] if fmt == "xliff" else []
     assert mekong("export", DOC_ID, "--format", fmt, "-o", name, *args).code == 0
@@ -56,12 +62,16 @@ def _edit_xlsx(src: Path, dst: Path, edits: dict[tuple[str, int], dict[str, str]
 def test_xlsx_edit_reaches_store_and_next_export(mekong, stored, workdir):
     old = _row(stored, 1, "km")
     assert mekong("export", DOC_ID, "--format", "xlsx", "-o", "r.xlsx").code == 0
-    _edit_xlsx(workdir / "r.xlsx", workdir / "edited.xlsx", {
-        ("km", 1): {"tgt_text": "ក្រសួងយុត្តិធម៌ សូមស្វាគមន៍"},
-        ("km", 3): {"review": "approved"},
-        ("vi", 2): {"review": "rejected"},
-        ("vi", 3): {"tgt_text": ""},  # a cleared cell never blanks a translation
-    })
+    _edit_xlsx(
+        workdir / "r.xlsx",
+        workdir / "edited.xlsx",
+        {
+            ("km", 1): {"tgt_text": "ក្រសួងយុត្តិធម៌ សូមស្វាគមន៍"},
+            ("km", 3): {"review": "approved"},
+            ("vi", 2): {"review": "rejected"},
+            ("vi", 3): {"tgt_text": ""},  # a cleared cell never blanks a translation
+        },
+    )
     dry = mekong("import-review", "edited.xlsx", "--dry-run")
     assert dry.code == 0 and "would change 3 of" in dry.out
     assert _row(stored, 1, "km")["review"] == "new"
@@ -117,7 +127,8 @@ def test_refuses_other_documents_and_versions(mekong, stored, workdir):
     missing = mekong("import-review", "other.tmx")
     assert missing.code == 5 and "'elsewhere' is not in" in missing.err
     (workdir / "moved.tmx").write_text(
-        text.replace("We thank our partners", "We thank our friends"), "utf-8")
+        text.replace("We thank our partners", "We thank our friends"), "utf-8"
+    )
     moved = mekong("import-review", "moved.tmx")
     assert moved.code == 3 and "another source text" in moved.err
     assert stored.read_bytes() == before
@@ -157,8 +168,12 @@ def test_bad_files(mekong, stored, workdir):
     (workdir / "junk.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
     (workdir / "broken.tmx").write_text("<tmx><body><tu>", encoding="utf-8")
     (workdir / "notes.txt").write_text("hello", encoding="utf-8")
-    for name, message in [("junk.xlsx", "not a readable XLSX"), ("broken.tmx", "well-formed"),
-                          ("notes.txt", "unknown review file"), ("nope.tmx", "no such file")]:
+    for name, message in [
+        ("junk.xlsx", "not a readable XLSX"),
+        ("broken.tmx", "well-formed"),
+        ("notes.txt", "unknown review file"),
+        ("nope.tmx", "no such file"),
+    ]:
         result = mekong("import-review", name)
         assert result.code == 3, (name, result.err)
         assert message in result.err and len(result.err.strip().splitlines()) == 1

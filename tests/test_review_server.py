@@ -49,7 +49,7 @@ def test_page_and_document_api(served):
     csp = response.getheader("Content-Security-Policy")
     assert "script-src 'self'" in csp and "default-src 'none'" in csp and "unsafe" not in csp
     assert response.getheader("X-Content-Type-Options") == "nosniff"
-    assert b"<script src=\"/static/app.js\"" in page
+    assert b'<script src="/static/app.js"' in page
     response, body = request(port, "GET", "/api/doc")
     doc = json.loads(body)
     frame = pl.read_parquet(path)
@@ -62,8 +62,12 @@ def test_page_and_document_api(served):
 def test_actions_are_saved_to_the_store(served):
     path, port = served
     mt = pl.read_parquet(path).filter((pl.col("seg_id") == 2) & (pl.col("tgt_lang") == "vi"))
-    response, body = request(port, "POST", "/api/review",
-                             {"seg_id": 2, "tgt_lang": "vi", "action": "edit", "text": "Mới"})
+    response, body = request(
+        port,
+        "POST",
+        "/api/review",
+        {"seg_id": 2, "tgt_lang": "vi", "action": "edit", "text": "Mới"},
+    )
     assert response.status == 200, body
     assert json.loads(body)["row"]["review"] == "edited"
     request(port, "POST", "/api/review", {"seg_id": 0, "tgt_lang": "km", "action": "approve"})
@@ -72,11 +76,13 @@ def test_actions_are_saved_to_the_store(served):
     got = {(r["seg_id"], r["tgt_lang"]): r for r in frame.to_dicts()}
     assert got[(2, "vi")]["tgt_text"] == "Mới" and got[(2, "vi")]["mt_text"] == mt["tgt_text"][0]
     assert got[(0, "km")]["review"] == "approved" and got[(1, "km")]["review"] == "rejected"
-    response, body = request(port, "POST", "/api/review",
-                             {"seg_id": 99, "tgt_lang": "km", "action": "approve"})
+    response, body = request(
+        port, "POST", "/api/review", {"seg_id": 99, "tgt_lang": "km", "action": "approve"}
+    )
     assert response.status == 409 and b"not in document" in body
-    response, _ = request(port, "POST", "/api/review", {"seg_id": 1, "tgt_lang": "km",
-                                                        "action": "drop table"})
+    response, _ = request(
+        port, "POST", "/api/review", {"seg_id": 1, "tgt_lang": "km", "action": "drop table"}
+    )
     assert response.status == 400
     stale = {"seg_id": 3, "tgt_lang": "km", "action": "approve", "src_text": "an older sentence"}
     response, body = request(port, "POST", "/api/review", stale)
@@ -95,12 +101,21 @@ def test_foreign_requests_are_refused(served):
     assert request(port, *post, Origin="http://evil.example")[0].status == 403
     assert request(port, "GET", "/api/doc", Origin="http://evil.example")[0].status == 403
     assert request(port, "POST", "/api/review", approve, Origin="null")[0].status == 403
-    form = request(port, "POST", "/api/review", b"action=approve",
-                   Content_Type="application/x-www-form-urlencoded")
+    form = request(
+        port,
+        "POST",
+        "/api/review",
+        b"action=approve",
+        Content_Type="application/x-www-form-urlencoded",
+    )
     assert form[0].status == 415
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    conn.request("POST", "/api/review", body=json.dumps(approve),
-                 headers={"Host": f"127.0.0.1:{port}", "Content-Type": "application/json"})
+    conn.request(
+        "POST",
+        "/api/review",
+        body=json.dumps(approve),
+        headers={"Host": f"127.0.0.1:{port}", "Content-Type": "application/json"},
+    )
     assert conn.getresponse().status == 403  # a POST without Origin
     conn.close()
     assert path.read_bytes() == before

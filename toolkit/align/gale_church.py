@@ -15,8 +15,14 @@ import numpy as np
 from toolkit.align.base import AlignedGroup, Alignment
 from toolkit.align.dp import banded_dp, diagonal_band
 
-PRIORS = {(1, 1): 0.89, (1, 0): 0.0099 / 2, (0, 1): 0.0099 / 2, (2, 1): 0.089 / 2,
-          (1, 2): 0.089 / 2, (2, 2): 0.011}
+PRIORS = {
+    (1, 1): 0.89,
+    (1, 0): 0.0099 / 2,
+    (0, 1): 0.0099 / 2,
+    (2, 1): 0.089 / 2,
+    (1, 2): 0.089 / 2,
+    (2, 2): 0.011,
+}
 MEAN = 1.0
 VARIANCE = 6.8
 

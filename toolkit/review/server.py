@@ -64,8 +64,12 @@ def row_view(row: dict[str, Any]) -> dict[str, Any]:
         "origin": row.get("origin"),
         "flags": [str(f) for f in (signals.get("flags") or [])],
         "terms": [
-            {"term_id": t.get("term_id"), "src": t.get("src"), "tgt": t.get("tgt"),
-             "found": bool(t.get("found"))}
+            {
+                "term_id": t.get("term_id"),
+                "src": t.get("src"),
+                "tgt": t.get("tgt"),
+                "found": bool(t.get("found")),
+            }
             for t in (row.get("terms") or [])
         ],
         "test_model": bool(row.get("test_model")),

@@ -142,8 +142,18 @@ def import_review(
 
 
 TM_COLUMNS = [
-    "doc_id", "seg_id", "src_lang", "tgt_lang", "src_text", "tgt_text", "origin", "score",
-    "status", "review", "test_model", "created_at",
+    "doc_id",
+    "seg_id",
+    "src_lang",
+    "tgt_lang",
+    "src_text",
+    "tgt_text",
+    "origin",
+    "score",
+    "status",
+    "review",
+    "test_model",
+    "created_at",
 ]
 
 

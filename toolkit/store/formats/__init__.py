@@ -24,5 +24,10 @@ def get_format(name: str) -> ExportFormat:
 
 
 __all__ = [
-    "EXPORT_FORMATS", "FORMATS", "IMPORT_SUFFIXES", "ExportFormat", "ImportedRow", "get_format",
+    "EXPORT_FORMATS",
+    "FORMATS",
+    "IMPORT_SUFFIXES",
+    "ExportFormat",
+    "ImportedRow",
+    "get_format",
 ]

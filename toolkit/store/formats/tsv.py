@@ -7,8 +7,18 @@ import polars as pl
 from toolkit.store.formats.base import ExportFormat
 
 COLUMNS = [
-    "doc_id", "seg_id", "para_id", "src_lang", "tgt_lang", "src_text", "tgt_text",
-    "origin", "score", "status", "review", "test_model",
+    "doc_id",
+    "seg_id",
+    "para_id",
+    "src_lang",
+    "tgt_lang",
+    "src_text",
+    "tgt_text",
+    "origin",
+    "score",
+    "status",
+    "review",
+    "test_model",
 ]
 
 

@@ -28,7 +28,10 @@ from toolkit.store.formats.base import (
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
 STATE_OF_REVIEW = {
-    "new": "initial", "edited": "translated", "approved": "final", "rejected": "initial",
+    "new": "initial",
+    "edited": "translated",
+    "approved": "final",
+    "rejected": "initial",
 }
 REJECTED_SUBSTATE = "mekong:rejected"
 
@@ -41,8 +44,12 @@ def review_of(state: str | None, sub_state: str | None) -> str | None:
     """The Mekong review state a segment's XLIFF state stands for."""
     if sub_state == REJECTED_SUBSTATE:
         return "rejected"
-    return {"final": "approved", "reviewed": "approved", "translated": "edited",
-            "initial": "new"}.get(state or "")
+    return {
+        "final": "approved",
+        "reviewed": "approved",
+        "translated": "edited",
+        "initial": "new",
+    }.get(state or "")
 
 
 def _note(parent: ET.Element, category: str, text: object) -> None:
@@ -61,8 +68,12 @@ class XliffFormat(ExportFormat):
             raise UsageError("XLIFF 2.0 holds one target language per file: choose one with --tgt")
         root = ET.Element(
             "xliff",
-            {"xmlns": NS, "version": "2.0", "srcLang": single_value(frame, "src_lang"),
-             "trgLang": tgt},
+            {
+                "xmlns": NS,
+                "version": "2.0",
+                "srcLang": single_value(frame, "src_lang"),
+                "trgLang": tgt,
+            },
         )
         doc_id = single_value(frame, "doc_id")
         file_attrs = {"id": "f1", "original": doc_id, "canResegment": "no"}

@@ -83,8 +83,11 @@ class XlsxFormat(ExportFormat):
             ("document", ", ".join(sorted(set(frame["doc_id"].to_list())))),
             ("exported", datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")),
             ("tool", f"{TOOL} {TOOL_VERSION}"),
-            ("how to review", "edit tgt_text and/or set review (approved, rejected), then run "
-                              "`mekong import-review FILE`"),
+            (
+                "how to review",
+                "edit tgt_text and/or set review (approved, rejected), then run "
+                "`mekong import-review FILE`",
+            ),
         ]
         for r, (key, value) in enumerate(info):
             about.write_string(r, 0, key, header)
@@ -117,10 +120,22 @@ class XlsxFormat(ExportFormat):
             sheet.autofilter(0, 0, last, len(COLUMNS) - 1)
             score_col = names.index("score")
             sheet.conditional_format(
-                1, score_col, last, score_col,
-                {"type": "3_color_scale", "min_type": "num", "min_value": 0, "min_color": "#F8696B",
-                 "mid_type": "num", "mid_value": 0.6, "mid_color": "#FFEB84",
-                 "max_type": "num", "max_value": 1, "max_color": "#63BE7B"},
+                1,
+                score_col,
+                last,
+                score_col,
+                {
+                    "type": "3_color_scale",
+                    "min_type": "num",
+                    "min_value": 0,
+                    "min_color": "#F8696B",
+                    "mid_type": "num",
+                    "mid_value": 0.6,
+                    "mid_color": "#FFEB84",
+                    "max_type": "num",
+                    "max_value": 1,
+                    "max_color": "#63BE7B",
+                },
             )
             review_col = names.index("review")
             sheet.data_validation(
@@ -128,9 +143,7 @@ class XlsxFormat(ExportFormat):
             )
             if test_model:
                 col = names.index("test_model")
-                sheet.conditional_format(
-                    1, col, last, col, {"type": "no_blanks", "format": warn}
-                )
+                sheet.conditional_format(1, col, last, col, {"type": "no_blanks", "format": warn})
         book.close()
         return buffer.getvalue()
 
