@@ -10,6 +10,9 @@ three cut points are scored teacher-forced in one `score_batch` call first ("sco
 continuation does not decode again what the first pass already said (`_continue_resync`): a
 term near the end gets its prefix fed in one pass and a short window decoded; elsewhere each
 segment stops as soon as its continuation re-joins the first output, whose rest is spliced in.
+A segment missing several terms is repaired one term per round; later rounds place their term
+from distributions already computed (the continuation's, and the previous output's where it
+re-joined), again without a scoring call (`first_pass_cuts`).
 """
 
 from __future__ import annotations
