@@ -175,6 +175,8 @@ def _measure(spec: dict[str, object]) -> dict[str, object]:
         options["term_search"] = "score"
     if mode.endswith("-full"):  # every repair decoded to its end (no re-synchronisation)
         options["resync_window"] = 0
+    if mode.endswith("-scored"):  # later rounds score cut points (no first-pass reuse)
+        options["first_pass_cuts"] = False
     t0 = time.perf_counter()
     engine = load_engine(
         engine_name,
@@ -240,6 +242,7 @@ def _measure(spec: dict[str, object]) -> dict[str, object]:
         "cost_in_process": round(wall / base, 2) if constraints else None,
         "cpu_cost_in_process": round(cpu / cpu_base, 2) if constraints else None,
         "repairs": dict(getattr(engine, "repair_stats", {})),  # all timed runs
+        "cuts": dict(getattr(engine, "cut_stats", {})),
         **doc_info,
     }
 
@@ -363,7 +366,9 @@ def main() -> None:
                 if engine == "ctranslate2":
                     modes += ["terms-full", "terms-score", "terms-decode", "present", "mixed",
                               "mixed-full"]
-                modes += ["document"] + (["document-full"] if engine == "ctranslate2" else [])
+                modes += ["document"] + (
+                    ["document-full", "document-scored"] if engine == "ctranslate2" else []
+                )
                 if args.modes:
                     modes = [m for m in modes if m in args.modes.split(",")]
                 for mode in modes:
@@ -388,7 +393,7 @@ def main() -> None:
                     if "wall_s" in c and "wall_s" in u:
                         print(f"  {shape} beam {beam} {engine}: constraints ({mode}) cost "
                               f"{c['wall_s'] / u['wall_s']:.2f}x unconstrained time")  # type: ignore[operator]
-                for mode in ("document", "document-full"):
+                for mode in ("document", "document-full", "document-scored"):
                     d = rows.get((engine, beam, mode), {})
                     if "cost_in_process" in d:
                         print(f"  {shape} beam {beam} {engine}: {DOCUMENT.name}, "
@@ -428,7 +433,8 @@ def _print_row(row: dict[str, object]) -> None:
           + (f"  terms {row['term_presence']:.0%}" if row["term_presence"] is not None else "")
           + (f"  cost {row['cost_in_process']}x (interleaved; CPU time "
              f"{row['cpu_cost_in_process']}x)" if row.get("cost_in_process") else "")
-          + (f"  repairs {row['repairs']}" if row.get("repairs") else ""),
+          + (f"  repairs {row['repairs']}" if row.get("repairs") else "")
+          + (f"  cuts {row['cuts']}" if row.get("cuts") else ""),
           flush=True)
 
 

@@ -210,8 +210,10 @@ def test_first_pass_term_fit_matches_teacher_forced_scores(ct2_model: Path) -> N
 
     rep = _Repair(0, tokens, [TermConstraint("t", (KM_TERMS[0],))])
     engine._fits_by_forcing([src], code, [rep])
-    assert rep.fit is not None and rep.own is not None and len(rep.fit) >= len(fit)
-    assert rep.fit[: len(fit)] == pytest.approx(fit, abs=1e-3)
+    assert rep.fits is not None and rep.own is not None
+    forced_fit = rep.fits[engine._first_id(TermConstraint("t", (KM_TERMS[0],)))]
+    assert len(forced_fit) >= len(fit)
+    assert forced_fit[: len(fit)] == pytest.approx(fit, abs=1e-3)
     assert rep.own[: len(own)] == pytest.approx(own, abs=1e-3)
 
 
@@ -279,3 +281,48 @@ def test_resync_window_feeds_the_prefix_in_one_pass(ct2_model: Path) -> None:
     assert engine.repair_stats["rejoined"] == 1
     n = len(outputs[0]) - len(prefix)
     assert n > 0 and outputs[0] == full[: len(prefix) + n]
+
+
+class _CountingTranslator:
+    """Counts the `score_batch` calls of a CTranslate2 translator (its methods are read-only)."""
+
+    def __init__(self, translator: object) -> None:
+        self.translator = translator
+        self.scored = 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.translator, name)
+
+    def score_batch(self, *args: object, **kwargs: object) -> object:
+        self.scored += 1
+        return self.translator.score_batch(*args, **kwargs)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("beam", [1, 2])
+def test_later_rounds_place_terms_without_scoring(ct2_model: Path, beam: int) -> None:
+    """Segments missing several terms are repaired one term per round; from round 2 on the
+    cut comes from distributions already computed (the first pass's where the output
+    re-joined it, the continuation's elsewhere), so no `score_batch` call, same presence."""
+    texts = EN[:8]
+    constraints = [
+        [TermConstraint(f"t{j}", (KM_TERMS[(i + j) % len(KM_TERMS)],)) for j in range(3)]
+        for i in range(len(texts))
+    ]
+    calls: dict[bool, int] = {}
+    for on in (True, False):
+        engine = load_engine(
+            "ctranslate2", str(ct2_model), beam_size=beam, device="cpu", first_pass_cuts=on
+        )
+        counting = _CountingTranslator(engine.translator)
+        engine.translator = counting
+        hyps = engine.translate(texts, "en", "km", constraints=constraints)
+        assert all(
+            _present(h.text, c) for h, cs in zip(hyps, constraints, strict=True) for c in cs
+        )
+        assert all(h.logprob is not None and h.logprob < 0 for h in hyps)
+        calls[on] = counting.scored
+        if on:
+            assert engine.cut_stats.get("first_pass", 0) > len(texts)  # later rounds too
+        else:
+            assert engine.cut_stats.get("first_pass", 0) <= len(texts)  # round 1 only
+    assert calls[True] < calls[False]

@@ -10,6 +10,9 @@ three cut points are scored teacher-forced in one `score_batch` call first ("sco
 continuation does not decode again what the first pass already said (`_continue_resync`): a
 term near the end gets its prefix fed in one pass and a short window decoded; elsewhere each
 segment stops as soon as its continuation re-joins the first output, whose rest is spliced in.
+A segment missing several terms is repaired one term per round; later rounds place their term
+from distributions already computed (the continuation's, and the previous output's where it
+re-joined), again without a scoring call (`first_pass_cuts`).
 """
 
 from __future__ import annotations
@@ -91,10 +94,23 @@ class _Repair:
     logprob: float | None = None
     ended: bool = True  # the output stopped on the end token (it then counts as generated)
     candidates: list[tuple[int, list[str]]] = field(default_factory=list)  # (cut, term tokens)
-    # From the first pass at beam 1 ("logits"): fit[k] = log P(term's first token | tokens[:k]),
-    # own[j] = log P(tokens[j] | tokens[:j]).
-    fit: list[float] | None = None
+    # From the output distributions (first pass at beam 1, "logits"; then each continuation):
+    # fits[t][k] = log P(token t | tokens[:k]) for the first token t of every term still
+    # missing (None where unknown), own[j] = log P(tokens[j] | tokens[:j]) (0.0 for a forced
+    # term's tokens past its first, counted in `unscored`).
+    fits: dict[int, list[float | None]] | None = None
     own: list[float] | None = None
+    unscored: int = 0
+    free_cut: bool = False  # this round's cut may go anywhere after `locked`
+
+
+@dataclass
+class _Trace:
+    """What a re-synchronised continuation tells the next round (see `_continue_resync`)."""
+
+    rejoin: int | None  # where it re-joined the old output (old[rejoin + 1:] spliced)
+    logps: list[float]  # of the tokens after the forced prefix, spliced ones included
+    fits: dict[int, list[float | None]]  # t -> log P(t | prefix + generated[:m]), m = 0, 1...
 
 
 class CTranslate2Engine:
@@ -115,6 +131,7 @@ class CTranslate2Engine:
         term_search: str = "logits",
         repair_beam: int = 1,
         resync_window: int = RESYNC_WINDOW,
+        first_pass_cuts: bool = True,
     ) -> None:
         try:
             import ctranslate2
@@ -141,6 +158,10 @@ class CTranslate2Engine:
         self.repair_beam = max(1, repair_beam)  # greedy: a forced prefix costs a full decode
         self.resync_window = max(0, resync_window)  # 0: continue every repair to its end
         self.repair_stats: dict[str, int] = {}  # how repairs ended (bench and tests read it)
+        # Later rounds place a term from the first pass's distributions where the output after
+        # a re-join is the first output's; False: score cut points (one call per round).
+        self.first_pass_cuts = first_pass_cuts
+        self.cut_stats: dict[str, int] = {}  # how cuts were chosen: first_pass or scored
         try:
             self.translator = ctranslate2.Translator(
                 str(folder),
@@ -251,7 +272,7 @@ class CTranslate2Engine:
             chunk = max(1, LOGITS_BUDGET // (4 * len(self.tokenizer) * max_len))
         out: list[Hypothesis] = []
         tokens: list[list[str]] = []
-        first_pass: dict[int, tuple[list[float], list[float]]] = {}
+        first_pass: dict[int, tuple[dict[int, list[float | None]], list[float]]] = {}
         for start in range(0, len(sources), chunk):
             results = self.translator.translate_batch(
                 sources[start : start + chunk],
@@ -273,9 +294,9 @@ class CTranslate2Engine:
                 n_gen = max(1, len(hyp) - 1)
                 out.append(self._hypothesis(hyp[1:], total / n_gen))
                 i = len(out) - 1
-                problem = self._problem(out[i].text, constraints[i]) if want_logits else None
-                if constraints and problem is not None:
-                    first_pass[i] = self._read_logits(res.logits[0], tokens[i], problem)
+                missing = self._missing(out[i].text, constraints[i]) if want_logits else []
+                if constraints and missing:
+                    first_pass[i] = self._read_fits(res.logits[0], tokens[i], missing)
             del results
         if constraints and any(constraints):
             self._enforce(sources, code, out, tokens, constraints, max_len, first_pass)
@@ -299,17 +320,34 @@ class CTranslate2Engine:
                 return_logits_vocab=True,
             )
             for rep, res in zip(part, results, strict=True):
-                problem = self._problem(self._decode(rep.tokens), rep.constraints)
-                if problem is not None:
-                    rep.fit, rep.own = self._read_logits(res.logits[0], rep.tokens, problem)
+                missing = self._missing(self._decode(rep.tokens), rep.constraints)
+                if missing:
+                    fits, rep.own = self._read_fits(res.logits[0], rep.tokens, missing)
+                    rep.fits = dict(fits)
             del results
 
     def _read_logits(
         self, logits: object, tokens: list[str], problem: TermConstraint
     ) -> tuple[list[float], list[float]]:
+        """fit[k], the log-prob of `problem`'s first token after tokens[:k], and own[j]."""
+        fits, own = self._read_fits(logits, tokens, [problem])
+        return [float(f or 0.0) for f in fits[self._first_id(problem)]], own
+
+    def _first_id(self, constraint: TermConstraint) -> int:
+        return int(self.tokenizer.convert_tokens_to_ids(
+            self._term_tokens(constraint.required[0])[0]))
+
+    def _missing(self, text: str, constraints: list[TermConstraint]) -> list[TermConstraint]:
+        """Every constraint `_problem` would pick in turn (each term a repair may force)."""
+        return [c for c in constraints if self._problem(text, [c]) is not None]
+
+    def _read_fits(
+        self, logits: object, tokens: list[str], problems: list[TermConstraint]
+    ) -> tuple[dict[int, list[float | None]], list[float]]:
         """From the first pass's output distributions (row j produced output token j, the
-        language token being 0): fit[k], the log-prob of the term's first token after
-        tokens[:k], and own[j], the log-prob of tokens[j]."""
+        language token being 0): fits[t][k], the log-prob of token t (the first token of each
+        problem's term) after tokens[:k], and own[j], the log-prob of tokens[j]. Read once:
+        later rounds reuse them where the output is still the first one."""
         import numpy as np
 
         rows = np.asarray(logits, dtype=np.float32)
@@ -317,10 +355,12 @@ class CTranslate2Engine:
         lse = (np.log(np.exp(rows - top).sum(axis=1, keepdims=True)) + top)[:, 0]
         ids = self.tokenizer.convert_tokens_to_ids(tokens)
         n = min(len(tokens), len(rows) - 2)  # cut k reads row k + 1
-        first = self.tokenizer.convert_tokens_to_ids(self._term_tokens(problem.required[0])[0])
-        fit = (rows[1 : n + 2, first] - lse[1 : n + 2]).tolist()
+        fits: dict[int, list[float | None]] = {}
+        for problem in problems:
+            first = self._first_id(problem)
+            fits[first] = (rows[1 : n + 2, first] - lse[1 : n + 2]).tolist()
         own = [float(rows[j + 1, ids[j]] - lse[j + 1]) for j in range(n)]
-        return fit, own
+        return fits, own
 
     def _hypothesis(self, tokens: list[str], logprob: float) -> Hypothesis:
         """`tokens` without the language token; the end token counts as generated."""
@@ -354,14 +394,14 @@ class CTranslate2Engine:
         tokens: list[list[str]],
         constraints: list[list[TermConstraint]],
         max_len: int,
-        first_pass: dict[int, tuple[list[float], list[float]]] | None = None,
+        first_pass: dict[int, tuple[dict[int, list[float | None]], list[float]]] | None = None,
     ) -> None:
         """Repair, in place, the hypotheses that miss a required term (see module doc)."""
         todo: list[_Repair] = []
         for i, (hyp, cons) in enumerate(zip(hyps, constraints, strict=True)):
             if cons and self._problem(hyp.text, cons):
-                fit, own = (first_pass or {}).get(i, (None, None))
-                todo.append(_Repair(i, tokens[i], list(cons), fit=fit, own=own))
+                fits, own = (first_pass or {}).get(i, (None, None))
+                todo.append(_Repair(i, tokens[i], list(cons), fits=dict(fits or {}), own=own))
         if self.term_search == "logits" and self.beam_size > 1 and todo:
             self._fits_by_forcing(sources, code, todo)
         rounds = 0
@@ -381,6 +421,7 @@ class CTranslate2Engine:
 
     def _candidates(self, rep: _Repair, text: str, last: bool) -> list[tuple[int, list[str]]]:
         """Target prefixes to try: the tokens before a cut point, then the preferred term."""
+        rep.free_cut = False
         if last:  # every required term in front: presence guaranteed
             forced: list[str] = []
             for c in rep.constraints:
@@ -396,6 +437,7 @@ class CTranslate2Engine:
         if bad:  # replace the forbidden variant where it stands
             cuts = [max(rep.locked, self._token_at(rep.tokens, min(bad)))]
         else:
+            rep.free_cut = True
             n, lo = len(rep.tokens), rep.locked
             even = [lo + (c * (n - lo)) // self.cut_points for c in range(self.cut_points)]
             cuts = sorted({self._word_start(rep.tokens, k) for k in even})
@@ -420,23 +462,25 @@ class CTranslate2Engine:
         #    teacher-forced, all in one parallel call, instead of decoding every cut point,
         #    and keep the cut where the term itself is most probable.
         chosen: dict[int, tuple[int, list[str]]] = {}
-        prefix_sum: dict[int, float] = {}
-        unscored: dict[int, int] = {}  # forced tokens whose log-prob stays unknown
-        first_own: dict[int, list[float] | None] = {}  # first-pass token log-probs, if known
+        prefix_lps: dict[int, list[float]] = {}  # log-probs of each forced prefix's tokens
+        unscored: dict[int, int] = {}  # forced tokens whose log-prob stays unknown (0.0 above)
+        first_own: dict[int, list[float] | None] = {}  # token log-probs of the output, if known
+        want: list[list[int]] = []  # terms a next round may need distributions for
         for rep in todo:
-            if rep.fit is not None and rep.own is not None and len(rep.candidates) > 1:
-                fit, own, term = rep.fit, rep.own, rep.candidates[0][1]
-                n = len(fit) - 1
-                if self.fixed_new_tokens:  # equal work: the forced prefix fits in the length
-                    n = max(rep.locked, min(n, self.fixed_new_tokens - 1 - len(term)))
-                cuts = [k for k in range(rep.locked, n + 1)
-                        if k == n or rep.tokens[k].startswith("\u2581")]
-                k = max(cuts, key=lambda c: fit[c])
+            pick = self._cut_from_first_pass(rep)
+            if pick is not None and rep.own is not None:
+                k, term, fit_k = pick
                 chosen[rep.index] = (k, term)
-                prefix_sum[rep.index] = sum(own[:k]) + fit[k]
-                unscored[rep.index] = len(term) - 1
+                prefix_lps[rep.index] = rep.own[:k] + [fit_k] + [0.0] * (len(term) - 1)
+                unscored[rep.index] = rep.unscored + len(term) - 1
+                self.cut_stats["first_pass"] = self.cut_stats.get("first_pass", 0) + 1
+            elif len(rep.candidates) == 1 and rep.candidates[0][1]:  # a fixed cut: log-probs
+                k, term = rep.candidates[0]
+                known = self._known_prefix(rep, k, term)
+                if known is not None:
+                    prefix_lps[rep.index], unscored[rep.index] = known
             first_own[rep.index] = rep.own
-            rep.fit = rep.own = None  # the output changes: the first pass no longer applies
+            want.append(self._wanted(rep))
         multi = [rep for rep in todo if len(rep.candidates) > 1 and rep.index not in chosen]
         if multi:
             batch_src, seqs, owners = [], [], []
@@ -455,7 +499,8 @@ class CTranslate2Engine:
                 if rep.index not in best or fit > best[rep.index]:
                     best[rep.index] = fit
                     chosen[rep.index] = (k, term)
-                    prefix_sum[rep.index] = sum(log_probs)
+                    prefix_lps[rep.index] = log_probs
+            self.cut_stats["scored"] = self.cut_stats.get("scored", 0) + len(multi)
         for rep in todo:
             chosen.setdefault(rep.index, rep.candidates[0])
         # 2. One continuation per segment from its best cut point, at the engine's beam size.
@@ -467,14 +512,17 @@ class CTranslate2Engine:
             max_len = min(max_len, max(len(rep.tokens) + len(p) for rep, p in
                                        zip(todo, prefixes, strict=True)) + 8)
         srcs = [sources[rep.index] for rep in todo]
+        trace: dict[int, _Trace] = {}
         if self.resync_window and self.repair_beam == 1:
             cuts = [chosen[rep.index][0] for rep in todo]
             owns = [first_own.get(rep.index) for rep in todo]
-            outputs, sums = self._continue_resync(srcs, prefixes, todo, cuts, owns, max_len)
+            outputs, sums = self._continue_resync(
+                srcs, prefixes, todo, cuts, owns, max_len, trace, want
+            )
         else:
             outputs, sums = self._continue(srcs, prefixes, max_len, self.repair_beam)
         # 3. The forced tokens' log-probs: known from step 1, else one scoring call.
-        unknown = [i for i, rep in enumerate(todo) if rep.index not in prefix_sum]
+        unknown = [i for i, rep in enumerate(todo) if rep.index not in prefix_lps]
         if unknown:
             scored = self.translator.score_batch(
                 [sources[todo[i].index] for i in unknown],
@@ -483,13 +531,89 @@ class CTranslate2Engine:
                 max_input_length=self.max_length,
             )
             for i, sc in zip(unknown, scored, strict=True):
-                prefix_sum[todo[i].index] = sum(list(sc.log_probs)[1:-1])  # drop lang and end
-        for rep, prefix, out, total in zip(todo, prefixes, outputs, sums, strict=True):
-            n_gen = max(1, len(out) - 1 - unscored.get(rep.index, 0))
-            rep.logprob = (prefix_sum[rep.index] + total) / n_gen
-            rep.tokens = [t for t in out[1:] if t != EOS]
+                prefix_lps[todo[i].index] = list(sc.log_probs)[1:-1]  # drop lang and end
+        for i, (rep, prefix, out, total) in enumerate(
+            zip(todo, prefixes, outputs, sums, strict=True)
+        ):
+            rep.unscored = unscored.get(rep.index, 0)
+            n_gen = max(1, len(out) - 1 - rep.unscored)
+            rep.logprob = (sum(prefix_lps[rep.index]) + total) / n_gen
+            tokens = [t for t in out[1:] if t != EOS]
+            # What the distributions say about the new output, for the next round: the
+            # continuation's where it decoded, the old output's where it re-joined it.
+            tr = trace.get(i)
+            if tr is not None and self.first_pass_cuts:
+                locked = len(prefix) - 1
+                fits: dict[int, list[float | None]] = {}
+                for t, got in tr.fits.items():
+                    fit: list[float | None] = [None] * (len(tokens) + 1)
+                    for m, v in enumerate(got[: len(fit) - locked]):
+                        fit[locked + m] = v
+                    old = (rep.fits or {}).get(t)
+                    if tr.rejoin is not None and old is not None:  # old[j + 1:] is spliced
+                        tail = old[tr.rejoin + 1 : len(rep.tokens) + 1]
+                        tail += [None] * (len(rep.tokens) - tr.rejoin - len(tail))
+                        fit[len(fit) - len(tail) :] = tail
+                    fits[t] = fit
+                rep.fits = fits
+                rep.own = (prefix_lps[rep.index] + tr.logps)[: len(tokens)]
+            else:
+                rep.fits = rep.own = None
+            rep.tokens = tokens
             rep.ended = out[-1] == EOS
             rep.locked = len(prefix) - 1
+
+    def _cut_from_first_pass(self, rep: _Repair) -> tuple[int, list[str], float] | None:
+        """The cut where the term's first token is most probable, read from distributions
+        already computed (no engine call): the first pass's, then each continuation's. Only
+        cuts where the term's probability is known count; None if there is none."""
+        if not rep.free_cut or not rep.fits or rep.own is None:
+            return None
+        if not self.first_pass_cuts and (rep.locked or len(rep.candidates) < 2):
+            return None  # the behaviour before: the first pass in the first round only
+        term = rep.candidates[0][1]
+        fit = rep.fits.get(int(self.tokenizer.convert_tokens_to_ids(term[0])))
+        if fit is None:
+            return None
+        valid = [
+            k
+            for k in range(rep.locked, min(len(rep.tokens), len(rep.own), len(fit) - 1) + 1)
+            if fit[k] is not None
+        ]
+        if self.fixed_new_tokens:  # equal work: the forced prefix fits in the length...
+            limit = max(rep.locked, self.fixed_new_tokens - 1 - len(term))
+            # ...unless an earlier repair made it longer already (scoring cuts ignores it too)
+            valid = [k for k in valid if k <= limit] or (valid if rep.locked else [])
+        if not valid:
+            return None
+        n = valid[-1]
+        cuts = [k for k in valid if k == n or rep.tokens[k].startswith("\u2581")]
+        k = max(cuts, key=lambda c: fit[c])  # type: ignore[arg-type,return-value]
+        return k, term, float(fit[k])  # type: ignore[arg-type]
+
+    def _known_prefix(
+        self, rep: _Repair, k: int, term: list[str]
+    ) -> tuple[list[float], int] | None:
+        """Log-probs of `tokens[:k] + term` without a scoring call, and how many of them
+        stay unknown (0.0: the term's tokens, its first too where no distribution says it):
+        the cut is fixed, the log-probs only feed the hypothesis's mean, over known tokens."""
+        if not self.first_pass_cuts or rep.fits is None or rep.own is None or len(rep.own) < k:
+            return None
+        fit = rep.fits.get(int(self.tokenizer.convert_tokens_to_ids(term[0])))
+        first = fit[k] if fit is not None and k < len(fit) else None
+        if first is None:
+            return rep.own[:k] + [0.0] * len(term), rep.unscored + len(term)
+        return rep.own[:k] + [first] + [0.0] * (len(term) - 1), rep.unscored + len(term) - 1
+
+    def _wanted(self, rep: _Repair) -> list[int]:
+        """First tokens of the terms a later round may force: the missing ones but this
+        round's (none in the last round, which forces every term)."""
+        if not self.first_pass_cuts or not rep.free_cut:
+            return []
+        text = self._decode(rep.tokens)
+        problem = self._problem(text, rep.constraints)
+        return [self._first_id(c) for c in self._missing(text, rep.constraints)
+                if c is not problem]
 
     def _continue(
         self, sources: list[list[str]], prefixes: list[list[str]], max_len: int, beam: int
@@ -520,6 +644,8 @@ class CTranslate2Engine:
         cuts: list[int],
         owns: list[list[float] | None],
         max_len: int,
+        trace: dict[int, _Trace] | None = None,
+        want: list[list[int]] | None = None,
     ) -> tuple[list[list[str]], list[float]]:
         """As `_continue`, greedy, but without decoding again what the first pass already said.
 
@@ -530,7 +656,10 @@ class CTranslate2Engine:
         neither ended nor re-joined in the window, continue in one batched greedy call in which
         a callback stops each segment as soon as its continuation re-joins the first output
         (`find_rejoin`); the rest of the first output is then spliced in, not decoded again.
-        Spliced tokens keep their first-pass log-probs (or the continuation's mean).
+        Spliced tokens keep their first-pass log-probs (or the continuation's mean). For each
+        segment i with token ids in want[i], `trace` gets what a next round needs to place a
+        term without scoring: the re-join point, the generated tokens' log-probs and, from the
+        continuation's distributions, log P(t | prefix + generated[:m]) for each t.
         """
         limit = max(max_len, max(len(p) for p in prefixes) + 1)
         floor = self._lengths(sources)[0]
@@ -541,8 +670,11 @@ class CTranslate2Engine:
         window = self.resync_window
         stats = self.repair_stats
         n = len(prefixes)
+        wanted = want if want is not None and trace is not None else [[] for _ in range(n)]
         outputs: list[list[str]] = [list(p) for p in prefixes]
         logps: list[list[float]] = [[] for _ in range(n)]  # of the generated tokens
+        fits: list[dict[int, list[float | None]]] = [{} for _ in range(n)]  # per generated token
+        rejoins: list[int | None] = [None] * n
         done = [False] * n
 
         def splice(i: int, generated: list[str], lps: list[float]) -> bool:
@@ -560,6 +692,7 @@ class CTranslate2Engine:
             outputs[i] = prefixes[i] + generated + rest + ([EOS] if rep.ended else [])
             logps[i] = lps + rest_lp
             done[i] = True
+            rejoins[i] = j
             stats["rejoined"] = stats.get("rejoined", 0) + 1
             return True
 
@@ -587,6 +720,8 @@ class CTranslate2Engine:
                 hyp = list(res.hypotheses[0])
                 generated = hyp[len(prefixes[i]) :]
                 lps = self._window_logprobs(res, generated)
+                if wanted[i]:  # the first row is empty: no distribution right after the term
+                    fits[i] = self._row_fits(list(res.logits[0])[: len(generated)], wanted[i])
                 words = [t for t in generated if t != EOS]
                 if any(splice(i, words[: m + 1], lps[: m + 1]) for m in range(len(words))):
                     continue
@@ -596,38 +731,90 @@ class CTranslate2Engine:
                     stats["window"] = stats.get("window", 0) + 1
         rest = [i for i in range(n) if not done[i]]
         if rest:
-            starts = [outputs[i] for i in rest]  # the prefix and any window tokens
-            generated: list[list[str]] = [outputs[i][len(prefixes[i]) :] for i in rest]
-            stop = max(limit, max(len(p) for p in starts) + 1)
-
-            def on_step(step: object) -> bool:
-                b = step.batch_id  # type: ignore[attr-defined]
-                if step.step < len(starts[b]):  # type: ignore[attr-defined]
-                    return False  # a forced token
-                i = rest[b]
-                logps[i].append(float(step.log_prob))  # type: ignore[attr-defined]
-                if step.token == EOS:  # type: ignore[attr-defined]
-                    return False
-                generated[b].append(step.token)  # type: ignore[attr-defined]
-                return splice(i, generated[b], logps[i])
-
-            results = self.translator.translate_batch(
-                [sources[i] for i in rest],
-                target_prefix=starts,
-                beam_size=1,
-                max_batch_size=self.batch_size,
-                max_input_length=self.max_length,
-                min_decoding_length=min_length(starts, stop),
-                max_decoding_length=stop,
-                return_scores=True,
-                return_end_token=True,
-                callback=on_step,
-            )
-            for i, res in zip(rest, results, strict=True):
-                if not done[i]:
-                    outputs[i] = list(res.hypotheses[0])
-                    stats["full"] = stats.get("full", 0) + 1
+            stop = max(limit, max(len(outputs[i]) for i in rest) + 1)
+            chunk = len(rest)
+            if any(wanted[i] for i in rest):  # distributions for a next round, under budget
+                chunk = max(1, LOGITS_BUDGET // (4 * len(self.tokenizer) * stop))
+            for at in range(0, len(rest), chunk):
+                self._continue_rejoining(
+                    sources, prefixes, rest[at : at + chunk], outputs, logps, fits, wanted,
+                    done, splice, min_length, stop,
+                )
+        if trace is not None:
+            for i in range(n):
+                if wanted[i]:
+                    trace[i] = _Trace(rejoins[i], logps[i], fits[i])
         return outputs, [sum(lp) for lp in logps]
+
+    def _continue_rejoining(
+        self,
+        sources: list[list[str]],
+        prefixes: list[list[str]],
+        rest: list[int],
+        outputs: list[list[str]],
+        logps: list[list[float]],
+        fits: list[dict[int, list[float | None]]],
+        wanted: list[list[int]],
+        done: list[bool],
+        splice: Callable[[int, list[str], list[float]], bool],
+        min_length: Callable[[list[list[str]], int], int],
+        stop: int,
+    ) -> None:
+        """Step (2) of `_continue_resync` for the segments `rest`: one batched greedy call,
+        each segment stopped by the callback as soon as it re-joins its first output."""
+        starts = [outputs[i] for i in rest]  # the prefix and any window tokens
+        generated: list[list[str]] = [outputs[i][len(prefixes[i]) :] for i in rest]
+        stats = self.repair_stats
+
+        def on_step(step: object) -> bool:
+            b = step.batch_id  # type: ignore[attr-defined]
+            if step.step < len(starts[b]):  # type: ignore[attr-defined]
+                return False  # a forced token
+            i = rest[b]
+            logps[i].append(float(step.log_prob))  # type: ignore[attr-defined]
+            if step.token == EOS:  # type: ignore[attr-defined]
+                return False
+            generated[b].append(step.token)  # type: ignore[attr-defined]
+            return splice(i, generated[b], logps[i])
+
+        results = self.translator.translate_batch(
+            [sources[i] for i in rest],
+            target_prefix=starts,
+            beam_size=1,
+            max_batch_size=self.batch_size,
+            max_input_length=self.max_length,
+            min_decoding_length=min_length(starts, stop),
+            max_decoding_length=stop,
+            return_scores=True,
+            return_end_token=True,
+            return_logits_vocab=any(wanted[i] for i in rest),
+            callback=on_step,
+        )
+        for i, res in zip(rest, results, strict=True):
+            if wanted[i]:  # row r produced token r (the language token being row 0)
+                rows = list(res.logits[0])[len(prefixes[i]) :]
+                fits[i] = self._row_fits(rows, wanted[i])
+            if not done[i]:
+                outputs[i] = list(res.hypotheses[0])
+                stats["full"] = stats.get("full", 0) + 1
+
+    @staticmethod
+    def _row_fits(rows: list[object], ids: list[int]) -> dict[int, list[float | None]]:
+        """log-softmax(row)[t] for each row and token id t; None for an empty row."""
+        import numpy as np
+
+        out: dict[int, list[float | None]] = {t: [] for t in ids}
+        for row in rows:
+            if not list(getattr(row, "shape", [1])):  # an empty StorageView: no data to read
+                for t in ids:
+                    out[t].append(None)
+                continue
+            r = np.asarray(row, dtype=np.float32).reshape(-1)
+            top = float(r.max())
+            lse = float(np.log(np.exp(r - top).sum())) + top
+            for t in ids:
+                out[t].append(float(r[t]) - lse)
+        return out
 
     def _window_logprobs(self, res: object, generated: list[str]) -> list[float]:
         """Log-probs of the tokens a `return_alternatives` call generated. Its first token has
