@@ -156,8 +156,12 @@ def _build_model(shape_name: str, out: Path) -> None:
         model = random_model(tokenizer, spec, vocab_size=shape.vocab)
         out.mkdir(parents=True, exist_ok=True)
         model.save_pretrained(out)
-        for name in ("tokenizer.json", "tokenizer_config.json", "sentencepiece.bpe.model",
-                     "mekong-test-model.json"):
+        for name in (
+            "tokenizer.json",
+            "tokenizer_config.json",
+            "sentencepiece.bpe.model",
+            "mekong-test-model.json",
+        ):
             (out / name).write_bytes((tiny / name).read_bytes())
 
 
@@ -194,10 +198,13 @@ def _measure(spec: dict[str, object]) -> dict[str, object]:
     if mode.startswith("document"):  # the sample speech with the shipped glossary
         tokenizer = engine.tokenizer  # type: ignore[attr-defined]
         texts, constraints, dropped, carrying = document_constraints(tokenizer)
-        doc_info = {"doc_segments": len(texts), "doc_term_segments": carrying,
-                    "doc_enforced_segments": sum(bool(c) for c in constraints),
-                    "doc_constraints": sum(len(c) for c in constraints),
-                    "doc_unencodable": dropped}
+        doc_info = {
+            "doc_segments": len(texts),
+            "doc_term_segments": carrying,
+            "doc_enforced_segments": sum(bool(c) for c in constraints),
+            "doc_constraints": sum(len(c) for c in constraints),
+            "doc_unencodable": dropped,
+        }
     engine.translate(texts, "en", "km")  # warm-up on the same batch, not timed
     if mode.startswith("terms"):
         constraints = term_constraints(texts)
@@ -213,8 +220,9 @@ def _measure(spec: dict[str, object]) -> dict[str, object]:
         plain = engine.translate(texts, "en", "km")
         from toolkit.engines.base import TermConstraint
 
-        constraints = [[TermConstraint("t", (h.text.split()[0] if h.text.split() else h.text,))]
-                       for h in plain]
+        constraints = [
+            [TermConstraint("t", (h.text.split()[0] if h.text.split() else h.text,))] for h in plain
+        ]
     wall = base = cpu = cpu_base = float("inf")
     for _ in range(int(spec.get("repeat", 1))):  # type: ignore[call-overload]
         t0, c0 = time.perf_counter(), time.process_time()
@@ -339,12 +347,16 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=8)
     parser.add_argument("--repeat", type=int, default=1, help="Timed runs per engine (best).")
     parser.add_argument("--engines", default="transformers,ctranslate2")
-    parser.add_argument("--modes", default="",
-                        help="Only these constraint modes (none,terms,terms-score,...).")
+    parser.add_argument(
+        "--modes", default="", help="Only these constraint modes (none,terms,terms-score,...)."
+    )
     parser.add_argument("--scaling-tokens", type=int, default=12)
     parser.add_argument("--scaling", default="10,100,1000", help="Document sizes (segments).")
-    parser.add_argument("--scaling-decode", default="10,100",
-                        help="Sizes for decoding time growth (small shape, ct2 int8, beam 4).")
+    parser.add_argument(
+        "--scaling-decode",
+        default="10,100",
+        help="Sizes for decoding time growth (small shape, ct2 int8, beam 4).",
+    )
     parser.add_argument("--models", type=Path, default=ROOT / "models")
     args = parser.parse_args()
     if args.child:
@@ -352,8 +364,10 @@ def main() -> None:
         return
     shapes = list(SHAPES) if args.shape == "both" else [args.shape]
     beams = [int(b) for b in args.beams.split(",")]
-    print(f"{args.segments} segments x {args.tokens} generated tokens, {args.threads} threads, "
-          f"batch {args.batch}; random weights (output meaningless)\n")
+    print(
+        f"{args.segments} segments x {args.tokens} generated tokens, {args.threads} threads, "
+        f"batch {args.batch}; random weights (output meaningless)\n"
+    )
     all_rows: list[dict[str, object]] = []
     for shape in shapes:
         hf_dir, ct2_dir = build(shape, args.models)
@@ -364,18 +378,32 @@ def main() -> None:
                     continue
                 modes = ["none", "terms"]
                 if engine == "ctranslate2":
-                    modes += ["terms-full", "terms-score", "terms-decode", "present", "mixed",
-                              "mixed-full"]
+                    modes += [
+                        "terms-full",
+                        "terms-score",
+                        "terms-decode",
+                        "present",
+                        "mixed",
+                        "mixed-full",
+                    ]
                 modes += ["document"] + (
                     ["document-full", "document-scored"] if engine == "ctranslate2" else []
                 )
                 if args.modes:
                     modes = [m for m in modes if m in args.modes.split(",")]
                 for mode in modes:
-                    spec = {"engine": engine, "model": str(model), "beam": beam,
-                            "constraints": mode, "segments": args.segments, "tokens": args.tokens,
-                            "threads": args.threads, "batch": args.batch, "shape": shape,
-                            "repeat": args.repeat}
+                    spec = {
+                        "engine": engine,
+                        "model": str(model),
+                        "beam": beam,
+                        "constraints": mode,
+                        "segments": args.segments,
+                        "tokens": args.tokens,
+                        "threads": args.threads,
+                        "batch": args.batch,
+                        "shape": shape,
+                        "repeat": args.repeat,
+                    }
                     row = _run_child(spec)
                     rows[(engine, beam, mode)] = row
                     all_rows.append(row)
@@ -384,24 +412,37 @@ def main() -> None:
             tf = rows.get(("transformers", beam, "none"), {})
             ct = rows.get(("ctranslate2", beam, "none"), {})
             if "tok_per_s" in tf and "tok_per_s" in ct:
-                print(f"  {shape} beam {beam}: ct2 int8 / transformers tokens/s = "
-                      f"{ct['tok_per_s'] / tf['tok_per_s']:.2f}x")  # type: ignore[operator]
+                print(
+                    f"  {shape} beam {beam}: ct2 int8 / transformers tokens/s = "
+                    f"{ct['tok_per_s'] / tf['tok_per_s']:.2f}x"
+                )  # type: ignore[operator]
             for engine in ("transformers", "ctranslate2"):
-                for mode in ("terms", "terms-full", "terms-score", "terms-decode", "present",
-                             "mixed", "mixed-full"):
+                for mode in (
+                    "terms",
+                    "terms-full",
+                    "terms-score",
+                    "terms-decode",
+                    "present",
+                    "mixed",
+                    "mixed-full",
+                ):
                     c, u = rows.get((engine, beam, mode), {}), rows.get((engine, beam, "none"), {})
                     if "wall_s" in c and "wall_s" in u:
-                        print(f"  {shape} beam {beam} {engine}: constraints ({mode}) cost "
-                              f"{c['wall_s'] / u['wall_s']:.2f}x unconstrained time")  # type: ignore[operator]
+                        print(
+                            f"  {shape} beam {beam} {engine}: constraints ({mode}) cost "
+                            f"{c['wall_s'] / u['wall_s']:.2f}x unconstrained time"
+                        )  # type: ignore[operator]
                 for mode in ("document", "document-full", "document-scored"):
                     d = rows.get((engine, beam, mode), {})
                     if "cost_in_process" in d:
-                        print(f"  {shape} beam {beam} {engine}: {DOCUMENT.name}, "
-                              f"{d['doc_term_segments']}/{d['doc_segments']} segments carry a term "
-                              f"({d['doc_enforced_segments']} enforced: {d['doc_constraints']} "
-                              f"constraints, {d['doc_unencodable']} left out as not encodable by "
-                              f"the bench tokenizer), {mode} costs {d['cost_in_process']}x "
-                              f"(CPU {d['cpu_cost_in_process']}x) the unconstrained document")
+                        print(
+                            f"  {shape} beam {beam} {engine}: {DOCUMENT.name}, "
+                            f"{d['doc_term_segments']}/{d['doc_segments']} segments carry a term "
+                            f"({d['doc_enforced_segments']} enforced: {d['doc_constraints']} "
+                            f"constraints, {d['doc_unencodable']} left out as not encodable by "
+                            f"the bench tokenizer), {mode} costs {d['cost_in_process']}x "
+                            f"(CPU {d['cpu_cost_in_process']}x) the unconstrained document"
+                        )
         print()
     print("everything but decoding (precomputed engine, one target language):")
     for n in [int(x) for x in args.scaling.split(",") if x]:
@@ -411,10 +452,20 @@ def main() -> None:
     print(f"decoding time growth (small shape, ct2 int8, beam 4, {args.scaling_tokens} tokens):")
     _, small_ct2 = build("small", args.models)
     for n in [int(x) for x in args.scaling_decode.split(",") if x]:
-        row = _run_child({"engine": "ctranslate2", "model": str(small_ct2), "beam": 4,
-                          "constraints": "none", "segments": n, "tokens": args.scaling_tokens,
-                          "threads": args.threads, "batch": args.batch, "shape": "small",
-                          "repeat": args.repeat})
+        row = _run_child(
+            {
+                "engine": "ctranslate2",
+                "model": str(small_ct2),
+                "beam": 4,
+                "constraints": "none",
+                "segments": n,
+                "tokens": args.scaling_tokens,
+                "threads": args.threads,
+                "batch": args.batch,
+                "shape": "small",
+                "repeat": args.repeat,
+            }
+        )
         all_rows.append(row)
         print(f"  {n:>5} segments: {row.get('wall_s')} s, {row.get('seg_per_s')} seg/s")
     out = args.models / f"bench-translate-speed-{args.shape}.json"
@@ -424,21 +475,27 @@ def main() -> None:
 
 def _print_row(row: dict[str, object]) -> None:
     if "error" in row:
-        print(f"  {row['shape']} {row['engine']} beam {row['beam']} {row['constraints']}: "
-              f"ERROR {row['error']}")
+        print(
+            f"  {row['shape']} {row['engine']} beam {row['beam']} {row['constraints']}: "
+            f"ERROR {row['error']}"
+        )
         return
-    print(f"  {row['shape']:8} {row['engine']:12} beam {row['beam']} constraints "
-          f"{row['constraints']:12} {row['seg_per_s']:7.2f} seg/s {row['tok_per_s']:8.1f} tok/s "
-          f"peak RSS {row['peak_rss_mb']:>5} MB  load {row['load_s']} s"
-          + (f"  terms {row['term_presence']:.0%}" if row["term_presence"] is not None else "")
-          + (f"  cost {row['cost_in_process']}x (interleaved; CPU time "
-             f"{row['cpu_cost_in_process']}x)" if row.get("cost_in_process") else "")
-          + (f"  repairs {row['repairs']}" if row.get("repairs") else "")
-          + (f"  cuts {row['cuts']}" if row.get("cuts") else ""),
-          flush=True)
+    print(
+        f"  {row['shape']:8} {row['engine']:12} beam {row['beam']} constraints "
+        f"{row['constraints']:12} {row['seg_per_s']:7.2f} seg/s {row['tok_per_s']:8.1f} tok/s "
+        f"peak RSS {row['peak_rss_mb']:>5} MB  load {row['load_s']} s"
+        + (f"  terms {row['term_presence']:.0%}" if row["term_presence"] is not None else "")
+        + (
+            f"  cost {row['cost_in_process']}x (interleaved; CPU time "
+            f"{row['cpu_cost_in_process']}x)"
+            if row.get("cost_in_process")
+            else ""
+        )
+        + (f"  repairs {row['repairs']}" if row.get("repairs") else "")
+        + (f"  cuts {row['cuts']}" if row.get("cuts") else ""),
+        flush=True,
+    )
 
 
 if __name__ == "__main__":
     main()
-
-

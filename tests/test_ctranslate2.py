@@ -101,9 +101,7 @@ def test_glossary_terms_reach_full_presence(
     assert sum(_present(h.text, c) for h, cs in pairs for c in cs) < 5  # the model misses them
     hyps = ct2_engine.translate(texts, "en", "km", constraints=constraints)
     assert len(hyps) == len(texts)
-    assert all(
-        _present(h.text, c) for h, cs in zip(hyps, constraints, strict=True) for c in cs
-    )
+    assert all(_present(h.text, c) for h, cs in zip(hyps, constraints, strict=True) for c in cs)
     assert all(h.logprob is not None and h.logprob < 0 for h in hyps)
     stats = ct2_engine.repair_stats  # which repair path ran: re-synchronised or not
     if window and search != "decode":
@@ -163,8 +161,18 @@ def test_cli_convert_then_translate_by_the_same_name(mekong, tiny_model: Path, w
     )
     # The transformers folder name finds its converted sibling.
     out = mekong(
-        "translate", "speech.txt", "--src", "en", "--tgt", "km,lo",
-        "--model", "models/tiny-nllb", "--engine", "ctranslate2", "--beam", "2",
+        "translate",
+        "speech.txt",
+        "--src",
+        "en",
+        "--tgt",
+        "km,lo",
+        "--model",
+        "models/tiny-nllb",
+        "--engine",
+        "ctranslate2",
+        "--beam",
+        "2",
     )
     assert out.code == 0, out.err
     assert "TEST MODEL" in out.err
@@ -179,8 +187,16 @@ def test_cli_convert_then_translate_by_the_same_name(mekong, tiny_model: Path, w
 def test_cli_translate_unconverted_model_fails_cleanly(mekong, tiny_model: Path, workdir: Path):
     (workdir / "s.txt").write_text("Thank you.\n", encoding="utf-8")
     res = mekong(
-        "translate", "s.txt", "--src", "en", "--tgt", "km",
-        "--model", str(tiny_model), "--engine", "ctranslate2",
+        "translate",
+        "s.txt",
+        "--src",
+        "en",
+        "--tgt",
+        "km",
+        "--model",
+        str(tiny_model),
+        "--engine",
+        "ctranslate2",
     )
     assert res.code == 4
     assert "mekong models convert" in res.err
@@ -194,8 +210,12 @@ def test_first_pass_term_fit_matches_teacher_forced_scores(ct2_model: Path) -> N
     code = engine.lang_code("km")
     src = engine._src_tokens(EN[1], "en")
     res = engine.translator.translate_batch(
-        [src], target_prefix=[[code]], beam_size=1, max_decoding_length=12,
-        return_end_token=True, return_logits_vocab=True,
+        [src],
+        target_prefix=[[code]],
+        beam_size=1,
+        max_decoding_length=12,
+        return_end_token=True,
+        return_logits_vocab=True,
     )[0]
     tokens = [t for t in res.hypotheses[0][1:] if t != "</s>"]
     fit, own = engine._read_logits(res.logits[0], tokens, TermConstraint("t", (KM_TERMS[0],)))
@@ -243,7 +263,10 @@ def _rejoining_case(engine, text: str, k: int, term: str):
     )[0].hypotheses[0][1:]
     prefix = [code, *first[:k], *engine._term_tokens(term)]
     full = engine.translator.translate_batch(
-        [src], target_prefix=[prefix], beam_size=1, max_decoding_length=60,
+        [src],
+        target_prefix=[prefix],
+        beam_size=1,
+        max_decoding_length=60,
         return_end_token=True,
     )[0].hypotheses[0]
     after = [t for t in full[len(prefix) :] if t != EOS]
@@ -316,9 +339,7 @@ def test_later_rounds_place_terms_without_scoring(ct2_model: Path, beam: int) ->
         counting = _CountingTranslator(engine.translator)
         engine.translator = counting
         hyps = engine.translate(texts, "en", "km", constraints=constraints)
-        assert all(
-            _present(h.text, c) for h, cs in zip(hyps, constraints, strict=True) for c in cs
-        )
+        assert all(_present(h.text, c) for h, cs in zip(hyps, constraints, strict=True) for c in cs)
         assert all(h.logprob is not None and h.logprob < 0 for h in hyps)
         calls[on] = counting.scored
         if on:

@@ -264,7 +264,9 @@ class CTranslate2Engine:
         # Output distributions cost a copy per step (vocabulary x 4 bytes): only asked for
         # where a repair may use them, in chunks that keep them under LOGITS_BUDGET bytes.
         want_logits = bool(
-            constraints and any(constraints) and self.term_search == "logits"
+            constraints
+            and any(constraints)
+            and self.term_search == "logits"
             and self.beam_size == 1
         )
         chunk = len(sources)
@@ -334,8 +336,9 @@ class CTranslate2Engine:
         return [float(f or 0.0) for f in fits[self._first_id(problem)]], own
 
     def _first_id(self, constraint: TermConstraint) -> int:
-        return int(self.tokenizer.convert_tokens_to_ids(
-            self._term_tokens(constraint.required[0])[0]))
+        return int(
+            self.tokenizer.convert_tokens_to_ids(self._term_tokens(constraint.required[0])[0])
+        )
 
     def _missing(self, text: str, constraints: list[TermConstraint]) -> list[TermConstraint]:
         """Every constraint `_problem` would pick in turn (each term a repair may force)."""
@@ -509,8 +512,10 @@ class CTranslate2Engine:
             k, term = chosen[rep.index]
             prefixes.append([code] + rep.tokens[:k] + term)
         if not self.fixed_new_tokens:  # a repair grows the output by about the term, no more
-            max_len = min(max_len, max(len(rep.tokens) + len(p) for rep, p in
-                                       zip(todo, prefixes, strict=True)) + 8)
+            max_len = min(
+                max_len,
+                max(len(rep.tokens) + len(p) for rep, p in zip(todo, prefixes, strict=True)) + 8,
+            )
         srcs = [sources[rep.index] for rep in todo]
         trace: dict[int, _Trace] = {}
         if self.resync_window and self.repair_beam == 1:
@@ -612,8 +617,7 @@ class CTranslate2Engine:
             return []
         text = self._decode(rep.tokens)
         problem = self._problem(text, rep.constraints)
-        return [self._first_id(c) for c in self._missing(text, rep.constraints)
-                if c is not problem]
+        return [self._first_id(c) for c in self._missing(text, rep.constraints) if c is not problem]
 
     def _continue(
         self, sources: list[list[str]], prefixes: list[list[str]], max_len: int, beam: int
@@ -737,8 +741,17 @@ class CTranslate2Engine:
                 chunk = max(1, LOGITS_BUDGET // (4 * len(self.tokenizer) * stop))
             for at in range(0, len(rest), chunk):
                 self._continue_rejoining(
-                    sources, prefixes, rest[at : at + chunk], outputs, logps, fits, wanted,
-                    done, splice, min_length, stop,
+                    sources,
+                    prefixes,
+                    rest[at : at + chunk],
+                    outputs,
+                    logps,
+                    fits,
+                    wanted,
+                    done,
+                    splice,
+                    min_length,
+                    stop,
                 )
         if trace is not None:
             for i in range(n):
