@@ -218,7 +218,9 @@ def test_first_pass_term_fit_matches_teacher_forced_scores(ct2_model: Path) -> N
         return_logits_vocab=True,
     )[0]
     tokens = [t for t in res.hypotheses[0][1:] if t != "</s>"]
-    fit, own = engine._read_logits(res.logits[0], tokens, TermConstraint("t", (KM_TERMS[0],)))
+    term = TermConstraint("t", (KM_TERMS[0],))
+    fits, own = engine._read_fits(res.logits[0], tokens, [term])
+    fit = fits[engine._first_id(term)]
     first = engine._term_tokens(KM_TERMS[0])[0]
     for k in range(len(fit)):
         scored = engine.translator.score_batch([src], [[code, *tokens[:k], first]])[0]

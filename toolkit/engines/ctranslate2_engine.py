@@ -328,13 +328,6 @@ class CTranslate2Engine:
                     rep.fits = dict(fits)
             del results
 
-    def _read_logits(
-        self, logits: object, tokens: list[str], problem: TermConstraint
-    ) -> tuple[list[float], list[float]]:
-        """fit[k], the log-prob of `problem`'s first token after tokens[:k], and own[j]."""
-        fits, own = self._read_fits(logits, tokens, [problem])
-        return [float(f or 0.0) for f in fits[self._first_id(problem)]], own
-
     def _first_id(self, constraint: TermConstraint) -> int:
         return int(
             self.tokenizer.convert_tokens_to_ids(self._term_tokens(constraint.required[0])[0])
