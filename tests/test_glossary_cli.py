@@ -102,7 +102,7 @@ def test_find_lists_terms_with_positions(mekong, workdir):
 
 
 def test_tbx_export_reimports_to_the_same_concepts(mekong, workdir, gfile):
-    exported = mekong("glossary", "export", "-g", gfile, "--format", "tbx", "--out", "g.tbx")
+    exported = mekong("glossary", "export", "-g", gfile, "--format", "tbx", "-o", "g.tbx")
     assert exported.code == 0, exported.err
     imported = mekong("glossary", "import", "g.tbx", "-g", "copy.tsv")
     assert imported.code == 0, imported.err

@@ -85,7 +85,7 @@ def _translate_cmd(model: Path, out: Path, speech: Path) -> list[str]:
         "km,lo,th,vi",
         "--model",
         str(model),
-        "--out",
+        "--store",
         str(out),
         "--beam",
         "1",

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.errors import InputError
+from toolkit.files import display_name, is_stdio, read_input_bytes
 
 MAX_BYTES = 50 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown", ""}
@@ -139,27 +140,14 @@ def _guess_utf16_without_bom(data: bytes) -> str | None:
 
 
 def read(path: str | Path, encoding: str | None = None) -> Document:
-    """Read a .txt, .md or .docx file into a normalised Document."""
+    """Read a .txt, .md or .docx file (or text on stdin for `-`) into a normalised Document."""
+    name = display_name(path)
     p = Path(path)
-    name = str(path)
-    if not p.exists():
-        raise InputError(f"{name}: no such file")
-    if p.is_dir():
-        raise InputError(f"{name}: is a directory, expected a file")
-    try:
-        size = p.stat().st_size
-    except OSError as exc:
-        raise InputError(f"{name}: cannot read ({exc.strerror})") from None
-    if size > MAX_BYTES:
-        raise InputError(f"{name}: too large ({size // 1_000_000} MB; the limit is 50 MB)")
-    suffix = p.suffix.lower()
-    if suffix in DOCX_SUFFIXES:
+    if not is_stdio(path) and p.suffix.lower() in DOCX_SUFFIXES:
+        read_input_bytes(path, MAX_BYTES)  # existence and size checks
         text = _read_docx(p)
     else:
-        try:
-            data = p.read_bytes()
-        except OSError as exc:
-            raise InputError(f"{name}: cannot read ({exc.strerror})") from None
+        data = read_input_bytes(path, MAX_BYTES)
         if data.startswith(b"PK\x03\x04"):
             raise InputError(
                 f"{name}: looks like a zip/Office file; use a .docx name for Word files"

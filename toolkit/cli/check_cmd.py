@@ -9,6 +9,7 @@ from typing import Any
 
 import typer
 
+from toolkit.cli import options as opts
 from toolkit.cli.app import app
 from toolkit.errors import UsageError
 from toolkit.quality import score_segment
@@ -39,21 +40,22 @@ def _load_glossary(path: Path) -> Any:
 def check_command(
     src_file: Path = typer.Argument(..., help="Source text, one segment a line."),
     hyp_file: Path = typer.Argument(..., help="Translations, line-aligned with the source."),
-    src: str = typer.Option(..., "--src", help="Source language (en km lo th vi)."),
-    tgt: str = typer.Option(..., "--tgt", help="Target language (en km lo th vi)."),
-    fmt: str = typer.Option("text", "--format", "-f", help="text or jsonl (with all signals)."),
-    glossary: Path | None = typer.Option(None, "--glossary", help="Glossary TSV to verify."),
+    src: str = opts.SRC,
+    tgt: str = opts.TGT,
+    fmt: str = opts.format_option(opts.LINE_FORMATS, "text", "jsonl: with all signals."),
+    glossary: Path | None = typer.Option(
+        None, "--glossary", "-g", help="Glossary (.tsv .csv .tbx) to verify terms against."
+    ),
     kiwi: str | None = typer.Option(
         None, "--kiwi", help="Local CometKiwi model folder (needs unbabel-comet)."
     ),
-    encoding: str | None = typer.Option(None, "--encoding", help="Input encoding if not UTF-8/16."),
+    encoding: str | None = opts.ENCODING,
 ) -> None:
     """Score existing translations line by line: score, status (ok/review/bad) and flags.
 
     Example: mekong check speech.en.txt speech.km.txt --src en --tgt km --glossary G.tsv
     """
-    if fmt not in ("text", "jsonl"):
-        raise UsageError(f"--format {fmt}: choose text or jsonl")
+    opts.check_choice("--format", fmt, opts.LINE_FORMATS)
     src_code, (tgt_code,) = check_languages(src, [tgt])
     src_lines, hyp_lines = read_aligned([src_file, hyp_file], encoding)
     gloss = _load_glossary(glossary) if glossary else None

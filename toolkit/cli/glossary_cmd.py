@@ -12,8 +12,10 @@ from pathlib import Path
 
 import typer
 
+from toolkit.cli import options as opts
 from toolkit.cli.app import app
 from toolkit.errors import GlossaryError, UsageError
+from toolkit.files import STDIO, is_stdio, write_output
 from toolkit.glossary import Glossary, load_glossary, save
 from toolkit.glossary.base import DEFAULT_COLUMNS, LANGS, Concept
 from toolkit.glossary.fileio import FORMATS, dumps, format_of, require_default
@@ -23,9 +25,7 @@ from toolkit.store.lock import exclusive
 glossary_app = typer.Typer(help="Maintain term bases (glossaries/*.tsv) and find terms in texts.")
 app.add_typer(glossary_app, name="glossary")
 
-GLOSSARY_OPT = typer.Option(
-    None, "--glossary", "-g", help="Glossary file (default: glossaries/legal-institutional.tsv)."
-)
+GLOSSARY_OPT = opts.GLOSSARY
 
 
 def _path(glossary: Path | None) -> Path:
@@ -208,8 +208,8 @@ def find_command(
     file: Path = typer.Argument(..., help="Document (.txt, .md, .docx)."),
     lang: str = typer.Option(..., "--lang", "-l", help="Language of the document."),
     glossary: Path | None = GLOSSARY_OPT,
-    fmt: str = typer.Option("text", "--format", "-f", help="text or jsonl."),
-    encoding: str | None = typer.Option(None, "--encoding", help="Input encoding if not UTF-8/16."),
+    fmt: str = opts.format_option(opts.LINE_FORMATS, "text"),
+    encoding: str | None = opts.ENCODING,
 ) -> None:
     """List the glossary terms found in a document, with character positions.
 
@@ -218,8 +218,7 @@ def find_command(
     """
     from toolkit import documents, languages
 
-    if fmt not in ("text", "jsonl"):
-        raise UsageError(f"--format {fmt}: choose text or jsonl")
+    opts.check_choice("--format", fmt, opts.LINE_FORMATS)
     code = languages.get(lang).code
     g = _load(glossary)
     doc = documents.read(file, encoding=encoding)
@@ -237,9 +236,9 @@ def find_command(
 
 @glossary_app.command("import")
 def import_command(
-    source: Path = typer.Argument(..., help="File to import (.tsv, .csv, .tbx)."),
+    source: Path = typer.Argument(..., help="File to import (.tsv, .csv, .tbx; '-': stdin)."),
     glossary: Path | None = GLOSSARY_OPT,
-    fmt: str | None = typer.Option(None, "--format", help="tsv, csv or tbx (default: by suffix)."),
+    fmt: str | None = opts.format_option(FORMATS, None, "Default: by the file's suffix."),
     force: bool = typer.Option(False, "--force", help="Write even if lint finds new problems."),
 ) -> None:
     """Merge concepts into a glossary: same id replaces the row in place, new ids go last.
@@ -271,17 +270,21 @@ def import_command(
 @glossary_app.command("export")
 def export_command(
     glossary: Path | None = GLOSSARY_OPT,
-    fmt: str = typer.Option(..., "--format", "-f", help=f"One of {', '.join(FORMATS)}."),
-    out: Path | None = typer.Option(None, "--out", "-o", help="Output file (default: stdout)."),
+    fmt: str = opts.format_option(FORMATS, None),
+    output: Path | None = opts.output_option("Output file (default or '-': standard output)."),
+    out_alias: Path | None = opts.OUT_ALIAS,
 ) -> None:
     """Write the glossary as TSV, CSV or TBX (v3 Basic).
 
-    Example: mekong glossary export --format tbx --out legal-institutional.tbx
+    Example: mekong glossary export --format tbx -o legal-institutional.tbx
     """
+    out = opts.pick(output, out_alias)
+    if fmt is None:
+        raise UsageError("missing option --format (tsv, csv or tbx)")
     g = _load(glossary)
-    kind = format_of(out or Path(f"x.{fmt}"), fmt)
-    if out is None:
-        typer.echo(dumps(g, kind), nl=False)
+    kind = format_of(Path(f"x.{fmt}"), fmt)
+    if out is None or is_stdio(out):
+        write_output(STDIO, dumps(g, kind).encode("utf-8"))
         return
     save(g, out, kind)
     typer.echo(f"wrote {len(g.concepts)} concepts to {out}", err=True)

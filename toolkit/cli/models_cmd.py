@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from toolkit.cli import options as opts
 from toolkit.cli.app import app
 from toolkit.errors import ModelError, UsageError
 from toolkit.models import models_dir, read_marker, registry
@@ -73,7 +74,7 @@ def pull(
 def build_tiny_command(
     out: Path = typer.Argument(Path("models/tiny-nllb"), help="Output folder."),
     glossary: list[Path] = typer.Option(
-        [], "--glossary", help="Glossary files whose terms the tokenizer must cover."
+        [], "--glossary", "-g", help="Glossary files whose terms the tokenizer must cover."
     ),
 ) -> None:
     """Build the tiny random-weight test model (its translations are meaningless).
@@ -97,7 +98,8 @@ def convert_command(
     quantization: str = typer.Option(
         "int8", "--quantization", help="int8 (fast on CPU), float32 (exact), float16, ..."
     ),
-    out: Path | None = typer.Option(None, "--out", help="Output folder (default models/NAME-ct2)."),
+    output: Path | None = opts.output_option("Output folder (default models/NAME-ct2)."),
+    out_alias: Path | None = opts.OUT_ALIAS,
     force: bool = typer.Option(False, "--force", help="Replace an existing output folder."),
 ) -> None:
     """Convert a model for the ctranslate2 engine (`mekong translate --engine ctranslate2`).
@@ -107,6 +109,7 @@ def convert_command(
     from toolkit.engines.convert import convert_model
     from toolkit.models import resolve
 
+    out = opts.pick(output, out_alias)
     target = convert_model(resolve(name), out, quantization, force)
     note = " (TEST MODEL: random weights)" if read_marker(target) else ""
     typer.echo(f"converted {name} into {target} ({quantization}){note}")

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from toolkit import store
+from toolkit.cli import options as opts
 from toolkit.cli.app import app
 from toolkit.errors import UsageError
 
@@ -16,7 +17,7 @@ def review_command(
     doc: str = typer.Argument(..., help="Document id in the store, or a .parquet path."),
     port: int = typer.Option(8765, "--port", min=0, max=65535, help="Port on 127.0.0.1 (0: any)."),
     no_browser: bool = typer.Option(False, "--no-browser", help="Do not open a browser."),
-    store_dir: Path = typer.Option(Path("aligned"), "--store", help="Store folder."),
+    store_dir: Path = opts.STORE,
 ) -> None:
     """Review a stored document in the browser: edit, approve, reject; saved to the store.
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from toolkit.errors import GlossaryError, UsageError
+from toolkit.errors import GlossaryError, InputError, UsageError
+from toolkit.files import atomic_write_bytes, display_name, is_stdio, read_input_bytes
 from toolkit.glossary import csvfile, tbx, tsv
 from toolkit.glossary.base import Glossary
 
@@ -29,24 +30,21 @@ def format_of(path: Path, fmt: str | None = None) -> str:
 
 
 def load_glossary(path: str | Path, fmt: str | None = None) -> Glossary:
-    """Load a glossary; any problem with the file is a GlossaryError naming file and row."""
+    """Load a glossary (`-`: stdin, needs `fmt`); a problem is a GlossaryError naming file, row."""
     p = Path(path)
-    name = str(path)
-    if not p.exists():
-        raise GlossaryError(f"{name}: no such glossary file")
-    if p.is_dir():
-        raise GlossaryError(f"{name}: is a directory, expected a glossary file")
+    name = display_name(path)
+    if is_stdio(path) and not fmt:
+        raise UsageError("a glossary on stdin needs --format (tsv, csv or tbx)")
     kind = format_of(p, fmt)
     try:
-        if p.stat().st_size > MAX_BYTES:
-            raise GlossaryError(f"{name}: too large for a glossary (limit 20 MB)")
-        data = p.read_bytes()
-    except OSError as exc:
-        raise GlossaryError(f"{name}: cannot read ({exc.strerror})") from None
+        data = read_input_bytes(path, MAX_BYTES, "glossary file")
+    except InputError as exc:
+        raise GlossaryError(str(exc)) from None
+    origin = None if is_stdio(path) else p
     if kind == "tbx":
-        return tbx.parse(data, name, p)
+        return tbx.parse(data, name, origin)
     text = tsv.decode_text(data, name)
-    return (tsv if kind == "tsv" else csvfile).parse(text, name, p)
+    return (tsv if kind == "tsv" else csvfile).parse(text, name, origin)
 
 
 def dumps(glossary: Glossary, fmt: str) -> str:
@@ -61,8 +59,6 @@ def dumps(glossary: Glossary, fmt: str) -> str:
 
 def save(glossary: Glossary, path: str | Path, fmt: str | None = None) -> Path:
     """Write atomically (temp file + rename): a failed write leaves the old file as it was."""
-    from toolkit.store import atomic_write_bytes
-
     p = Path(path)
     return atomic_write_bytes(p, dumps(glossary, format_of(p, fmt)).encode("utf-8"))
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,6 +16,7 @@ from typing import Any, TypeVar
 import polars as pl
 
 from toolkit.errors import StoreError, UsageError
+from toolkit.files import atomic_write_bytes
 
 ORIGINS = ("mt", "tm", "aligned", "human")
 STATUSES = ("ok", "review", "bad")
@@ -142,27 +142,6 @@ def scan_store(out_dir: Path = Path("aligned")) -> pl.LazyFrame | None:
     return pl.scan_parquet(
         [str(f) for f in files], missing_columns="insert", extra_columns="ignore"
     )
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> Path:
-    """Write any file atomically (temp file in the same folder, then rename)."""
-    path = Path(path)
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise StoreError(f"{parent}: no such folder")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp_name, path)
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    finally:
-        if os.path.exists(tmp_name):
-            os.unlink(tmp_name)
-    return path
 
 
 def update_doc(path: Path, change: Callable[[pl.DataFrame], tuple[pl.DataFrame, T]]) -> T:

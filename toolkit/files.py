@@ -1,0 +1,115 @@
+"""File helpers every layer shares: `-` as stdin/stdout, bounded reads, atomic writes.
+
+One place decides what `-` means and with which mode a new file is created, so every command
+behaves the same: `-` is standard input for an input file and standard output for an output
+file; files are created with the user's umask (as `open()` would), an existing file keeps its mode.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from toolkit.errors import InputError, StoreError
+
+STDIO = "-"
+
+
+def is_stdio(path: str | Path | None) -> bool:
+    """True for the `-` that means standard input or output."""
+    return path is not None and str(path) == STDIO
+
+
+def display_name(path: str | Path) -> str:
+    return "<stdin>" if is_stdio(path) else str(path)
+
+
+def read_input_bytes(path: str | Path, limit: int, what: str = "file") -> bytes:
+    """The bytes of an input file (or of stdin for `-`), refusing more than `limit` bytes."""
+    name = display_name(path)
+    if is_stdio(path):
+        data = sys.stdin.buffer.read(limit + 1)
+    else:
+        p = Path(path)
+        if not p.exists():
+            raise InputError(f"{name}: no such {what}")
+        if p.is_dir():
+            raise InputError(f"{name}: is a directory, expected a {what}")
+        try:
+            size = p.stat().st_size
+            if size > limit:
+                raise InputError(f"{name}: too large ({_mb(size)}; the limit is {_mb(limit)})")
+            data = p.read_bytes()
+        except OSError as exc:
+            raise InputError(f"{name}: cannot read ({exc.strerror})") from None
+    if len(data) > limit:
+        raise InputError(f"{name}: too large (the limit is {_mb(limit)})")
+    return data
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1_000_000:.0f} MB"
+
+
+def current_umask() -> int:
+    """The process umask, read without changing it where the OS allows (threads are running)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def new_file_mode(path: Path) -> int:
+    """The mode a replaced file should have: its old mode, or 0666 minus the umask if new."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~current_umask()
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
+    """Write a file atomically (temp file in the same folder, then rename), with a normal mode.
+
+    A failed write leaves the old file as it was; the new file gets the old file's mode, or the
+    user's umask for a new file (mkstemp alone would make it 0600).
+    """
+    path = Path(path)
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise StoreError(f"{parent}: no such folder")
+    mode = new_file_mode(path)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fchmod(fh.fileno(), mode)
+            os.fsync(fh.fileno())
+        os.replace(tmp_name, path)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    finally:
+        if os.path.exists(tmp_name):
+            os.unlink(tmp_name)
+    return path
+
+
+def write_output(path: str | Path, data: bytes) -> Path | None:
+    """Write an output file atomically, or to stdout for `-`; returns the path written, if any."""
+    if is_stdio(path):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return None
+    return atomic_write_bytes(path, data)
