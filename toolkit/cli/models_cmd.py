@@ -92,6 +92,29 @@ def build_tiny_command(
     typer.echo(f"built test model in {out} (random weights: output is meaningless)")
 
 
+@models_app.command("build-toy")
+def build_toy_command(
+    out: Path = typer.Argument(Path("models/toy-nllb"), help="Output folder."),
+    small: bool = typer.Option(False, "--small", help="The small variant the tests use (~1 min)."),
+    steps: int | None = typer.Option(None, "--steps", min=1, help="Training steps (default 3000)."),
+) -> None:
+    """Train the toy test model on sentences the project wrote (a few minutes on 2 cores).
+
+    Unlike the random tiny model it has preferences (it ends sentences, renders each institution
+    its own way), so term placement can be measured; it is still a TEST MODEL.
+    Example: mekong models build-toy models/toy-nllb
+    """
+    from dataclasses import replace
+
+    from toolkit.engines.toy import ToySpec, build_toy
+
+    spec = ToySpec.small() if small else ToySpec()
+    if steps:
+        spec = replace(spec, steps=steps)
+    build_toy(out, spec, log=lambda line: typer.echo(line, err=True))
+    typer.echo(f"built toy test model in {out} (trained on project sentences; a TEST MODEL)")
+
+
 @models_app.command("convert")
 def convert_command(
     name: str = typer.Argument(..., help="Registry name or transformers model folder."),

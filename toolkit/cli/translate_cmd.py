@@ -21,7 +21,7 @@ from toolkit.translate import (
 )
 
 TEST_MODEL_BANNER = (
-    "WARNING: TEST MODEL with random weights: these translations are meaningless "
+    "WARNING: TEST MODEL (random or toy weights): these translations are not real "
     "(for trying the pipeline only)."
 )
 
