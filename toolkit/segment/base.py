@@ -7,6 +7,7 @@ back onto the normalised document, so `Segment.start`/`end` always index `Docume
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -27,6 +28,9 @@ class Segment:
     # `restore(seg)` puts it back, so nothing but the newline-to-space change is lost.
     markup: tuple[tuple[int, str], ...] = ()
     lang: str = ""  # the paragraph's language when it differs by script from the document's
+    # Offsets in `text` of spaces that stand for a paragraph break the segment was joined over
+    # (a sentence broken by page or line wrapping): review and export can show the join.
+    joins: tuple[int, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -38,6 +42,7 @@ class Segment:
             "end": self.end,
             "kind": self.kind,
             "markup": [list(m) for m in self.markup],
+            "joins": list(self.joins),
         }
 
 
@@ -72,8 +77,28 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_LONE_CLOSER = re.compile(r"\s+([\"'”’»)\]}]+)(?=\s|$)")
+
+
+def after_lone_closer(text: str, cut: int) -> int:
+    """Move a cut past a quote or bracket standing alone after it ('... ready? " CNN said').
+
+    Translators often type the closing quote with a space before it; it belongs to the
+    sentence that ends. A straight quote only counts as closing after an odd number of them.
+    """
+    m = _LONE_CLOSER.match(text, cut)
+    if m is None:
+        return cut
+    token = m.group(1)
+    for straight in "\"'":
+        if straight in token and text.count(straight, 0, cut) % 2 == 0:
+            return cut
+    return m.end()
+
+
 def spans_from_cuts(text: str, cuts: list[int]) -> list[tuple[int, int]]:
     """Trimmed, non-empty spans between sorted cut offsets (0 and len(text) implied)."""
+    cuts = [after_lone_closer(text, c) for c in cuts]
     bounds = [0, *sorted(set(c for c in cuts if 0 < c < len(text))), len(text)]
     spans = [trim(text, s, e) for s, e in zip(bounds, bounds[1:], strict=False)]
     return [(s, e) for s, e in spans if e > s]

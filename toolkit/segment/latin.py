@@ -79,8 +79,9 @@ class LatinSegmenter:
         if not parts:
             return None
         if all(len(p) == 1 and p.isalpha() for p in parts):
-            # Initials: "J." "J.F." read as part of a name; "U.S."-like acronyms may end one.
-            return "never" if len(parts) == 1 else "maybe"
+            # Initials and acronyms ("Dionisio A. Lind", "U.S.") may end one ("grade A. The
+            # data ..."), but only before a typical sentence opener.
+            return "maybe"
         if len(parts) > 1 and all(p in rules.title_parts or len(p) == 1 for p in parts):
             return "never"
         return None

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from toolkit.segment.base import spans_from_cuts
+from toolkit.segment.embedded import latin_dot
 from toolkit.segment.latin import merge_letterless
 
 _CONSONANTS = re.compile(r"[\u0e81-\u0eae\u0edc-\u0edf]{1,3}")
@@ -100,7 +101,7 @@ class LaoSegmenter:
     lang: str = "lo"
 
     def split(self, text: str) -> list[tuple[int, int]]:
-        cuts = [m.end() for m in _PUNCT.finditer(text) if not self._abbreviation(text, m)]
+        cuts = [m.end() for m in _PUNCT.finditer(text) if self._ends(text, m)]
         punct_cuts = iter(cuts[:] + [len(text) + 1])
         next_punct = next(punct_cuts)
         last = 0
@@ -111,6 +112,11 @@ class LaoSegmenter:
                 cuts.append(m.start())
                 last = m.start()
         return merge_letterless(text, spans_from_cuts(text, sorted(cuts)))
+
+    def _ends(self, text: str, match: re.Match[str]) -> bool:
+        """Lao abbreviations never end one; Latin words and ellipses follow the English rules."""
+        latin = latin_dot(text, match.start(), match.end())
+        return latin if latin is not None else not self._abbreviation(text, match)
 
     @staticmethod
     def _abbreviation(text: str, match: re.Match[str]) -> bool:

@@ -22,6 +22,7 @@ from importlib import resources
 
 from toolkit.errors import ModelError
 from toolkit.segment.base import spans_from_cuts
+from toolkit.segment.embedded import latin_space_veto
 from toolkit.segment.latin import merge_letterless
 
 MODEL_FILE = "th-sentence-model.json.gz"
@@ -100,8 +101,10 @@ class ThaiModel:
         return -self.length_weight * x * x / (2 * self.sigma * self.sigma)
 
 
-# Sentences longer than this are not considered by the decoder (TUD's longest is ~770).
-MAX_SENTENCE = 1500
+# The longest segment the decoder accepts where a space allows a shorter one: a paragraph
+# with no confident boundary is still cut, at its best-scoring spaces, before this many
+# characters (about 150-250 NLLB tokens of Thai, well inside the engine's 512-token input).
+MAX_SENTENCE = 500
 
 
 def best_cuts(
@@ -110,8 +113,8 @@ def best_cuts(
     """Cut positions within text[start:end] that maximise cut gains plus length priors.
 
     `spaces` are the candidate whitespace runs (ws_start, ws_end, model score) in order.
-    Semi-Markov dynamic program; the look-back stops at MAX_SENTENCE characters, so it is
-    linear in the length of the text for a fixed density of spaces.
+    Semi-Markov dynamic program; the look-back stops at MAX_SENTENCE characters (so no
+    segment is longer unless no space allows it), hence linear in the length of the text.
     """
     # Node 0 is the block start, node k (1..n) is after candidate k, node n+1 the block end.
     n = len(spaces)
@@ -185,6 +188,8 @@ class ThaiSegmenter:
                 cuts.append(m.start())
                 block, spaces = m.end(), []
                 continue
+            if latin_space_veto(text, m.start()):
+                continue  # "Dr. PawPaw", "George W. Bush": the English rules say it goes on
             score = model.score(space_features(text, m.start(), m.end()))
             spaces.append((m.start(), m.end(), score))
         return cuts + best_cuts(model, block, len(text), spaces)
