@@ -175,7 +175,8 @@ def out_of_fold(tud: list[str], docs: list[list[str]], args: argparse.Namespace)
     oof: list[list[Scored]] = []
     for k in range(FOLDS):
         train_docs = [d for j, d in enumerate(docs) if j % FOLDS != k]
-        runs = tud_runs(tud, 1, args.tud_passes) + [join_run(d) for d in train_docs] * args.ntrex_weight
+        runs = tud_runs(tud, 1, args.tud_passes)
+        runs += [join_run(d) for d in train_docs] * args.ntrex_weight
         weights = train(examples_of(runs), args.epochs, 1)
         oof.append(score_runs(weights, [join_run(d) for d in docs[k::FOLDS]]))
     return oof
@@ -224,7 +225,8 @@ def main() -> None:
     pooled = [s for fold in oof for s in fold]
     decoding = final_decoding(pooled, sentences, args.min_precision)
     print(f"decoding: {decoding}")
-    runs = tud_runs(tud, 3, args.tud_passes) + [join_run(d) for d in docs] * args.ntrex_weight
+    runs = tud_runs(tud, 3, args.tud_passes)
+    runs += [join_run(d) for d in docs] * args.ntrex_weight
     weights = train(examples_of(runs), args.epochs, 3)
     model = {
         "about": "Thai sentence-boundary model (averaged perceptron over whitespace runs)",

@@ -37,7 +37,8 @@ def segment(doc: Document, lang: str) -> list[Segment]:
         if para_lang not in segmenters:
             segmenters[para_lang] = get_segmenter(para_lang)
         latin = languages.get(para_lang).script == "Latn"
-        for span, seg_text, markup in split_paragraph(text, segmenters[para_lang], latin, continues):
+        parts = split_paragraph(text, segmenters[para_lang], latin, continues)
+        for span, seg_text, markup in parts:
             start, end = first.start + span.start, first.start + span.end
             segments.append(
                 Segment(
