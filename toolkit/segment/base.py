@@ -78,27 +78,53 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 _LONE_CLOSER = re.compile(r"\s+([\"'”’»)\]}]+)(?=\s|$)")
+_QUOTE_END = re.compile(r"[\"'”’»]\s*$")
+_QUESTION_QUOTE_END = re.compile(r"[?!？！][\"'”’»]+\s*$")
+ATTRIBUTION_WORDS = 4  # '"... ready?" CNN reported.': at most this many words after a quote
 
 
 def after_lone_closer(text: str, cut: int) -> int:
     """Move a cut past a quote or bracket standing alone after it ('... ready? " CNN said').
 
     Translators often type the closing quote with a space before it; it belongs to the
-    sentence that ends. A straight quote only counts as closing after an odd number of them.
+    sentence that ends. A straight quote only counts as closing after an odd number of them
+    or at the very end of the text.
     """
     m = _LONE_CLOSER.match(text, cut)
     if m is None:
         return cut
-    token = m.group(1)
+    if m.end() >= len(text.rstrip()):
+        return m.end()
     for straight in "\"'":
-        if straight in token and text.count(straight, 0, cut) % 2 == 0:
+        if straight in m.group(1) and text.count(straight, 0, cut) % 2 == 0:
             return cut
     return m.end()
 
 
+def _is_attribution(text: str, start: int, end: int) -> bool:
+    """A short sentence after a quoted question or exclamation that names who spoke:
+    "... water!' Hammel added.". (After a quoted statement it may well be a sentence.)"""
+    if not _QUESTION_QUOTE_END.search(text, 0, start):
+        return False
+    piece = text[start:end].strip()
+    return (
+        piece.endswith((".", "។", "ฯ"))
+        and len(piece.split()) <= ATTRIBUTION_WORDS
+        and len(piece) <= 40
+        and not _QUOTE_END.search(piece)
+        and "," not in piece
+    )
+
+
 def spans_from_cuts(text: str, cuts: list[int]) -> list[tuple[int, int]]:
     """Trimmed, non-empty spans between sorted cut offsets (0 and len(text) implied)."""
-    cuts = [after_lone_closer(text, c) for c in cuts]
-    bounds = [0, *sorted(set(c for c in cuts if 0 < c < len(text))), len(text)]
+    cuts = sorted(set(after_lone_closer(text, c) for c in cuts if 0 < c < len(text)))
+    bounds = [0, *cuts, len(text)]
+    # A cut before an attribution ("... ready?" CNN reported.) is dropped: one sentence.
+    bounds = [
+        b
+        for k, b in enumerate(bounds)
+        if k in (0, len(bounds) - 1) or not _is_attribution(text, b, bounds[k + 1])
+    ]
     spans = [trim(text, s, e) for s, e in zip(bounds, bounds[1:], strict=False)]
     return [(s, e) for s, e in spans if e > s]
