@@ -192,7 +192,8 @@ def _wraps(prev_kind: str, kind: str, text: str, latin: bool) -> bool:
 
 
 _CONTINUE_BLOCKERS = ("salutation", "dateline", "rule", "bullet")
-_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_WORD = re.compile(r"[^\W\d_]")
+_PUNCT = "\"'“”‘’«»()[],.;:!?-–—"
 
 
 def continues_paragraph(prev: str, nxt: str) -> bool:
@@ -215,11 +216,19 @@ def continues_paragraph(prev: str, nxt: str) -> bool:
         return False
     if first_text[0].islower():
         return True
-    last_words = _WORD.findall(last_text)
-    first_words = _WORD.findall(first_text)
-    return bool(last_words and first_words) and (
-        last_words[-1].casefold() == first_words[0].casefold()
-    )
+    return _repeats(last_text.split()[-1], first_text.split()[0])
+
+
+def _repeats(last: str, first: str) -> bool:
+    """The next paragraph opens with the word the previous one ended with (page wrapping
+    repeats it). Thai, Lao and Khmer write no spaces between words: there the previous
+    chunk only has to end with the next one's first chunk."""
+    last, first = last.strip(_PUNCT).casefold(), first.strip(_PUNCT).casefold()
+    if not _WORD.search(first):
+        return False
+    if last == first:
+        return True
+    return not first.isascii() and len(first) >= 3 and last.endswith(first)
 
 
 @dataclass(frozen=True)
@@ -239,7 +248,8 @@ def split_paragraph(
         pieces.extend(unit.pieces)
         if not unit.chars:
             continue
-        clean = "".join(para[i] for i in unit.chars)
+        # Newlines inside a unit are wrapped lines: the strategy reads them as spaces.
+        clean = "".join(" " if para[i] == "\n" else para[i] for i in unit.chars)
         if unit.kind in ("sentence", "bullet"):
             parts = segmenter.split(clean)
         else:

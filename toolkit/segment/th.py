@@ -63,6 +63,13 @@ def space_features(text: str, start: int, end: int) -> list[str]:
             feats.append(f"L{k}={left_chunk[-k:]}")
         if len(right_chunk) >= k:
             feats.append(f"R{k}={right_chunk[:k]}")
+    for k in (2, 3, 4, 5):
+        # How the next chunk ends ("... ผู้เชี่ยวชาญกล่าว": an attribution, not a sentence)
+        # and how the previous one began.
+        if len(right_chunk) >= k:
+            feats.append(f"RE{k}={right_chunk[-k:]}")
+        if len(left_chunk) >= k:
+            feats.append(f"LB{k}={left_chunk[:k]}")
     feats.append(f"L2R2={left_chunk[-2:]}|{right_chunk[:2]}")
     feats.append(f"L1R1={left_chunk[-1:]}|{right_chunk[:1]}")
     feats.append(f"LC={_char_class(left_chunk[-1:])}|RC={_char_class(right_chunk[:1])}")
