@@ -13,7 +13,7 @@ an honest estimate: each fold is decoded with parameters chosen on the other fou
 by a model that never saw that fold. TUD dev is never read (it is the benchmark's other set).
 The model inherits the licence of both sources: CC BY-SA 4.0.
 
-    python bench/train_thai_segmenter.py [--epochs 8] [--ntrex-weight 4] [--min-precision 0.83]
+    python bench/train_thai_segmenter.py [--epochs 3] [--ntrex-weight 4] [--min-precision 0.83]
 """
 
 from __future__ import annotations
@@ -209,7 +209,7 @@ def final_decoding(oof_scored: list[Scored], sentences: list[str], min_p: float)
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tud", type=Path, default=SHARED / "thai-tud")
-    parser.add_argument("--epochs", type=int, default=8)
+    parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--ntrex-weight", type=int, default=4, help="copies of each article")
     parser.add_argument("--tud-passes", type=int, default=4, help="cuttings of TUD into runs")
     parser.add_argument("--min-precision", type=float, default=0.83)

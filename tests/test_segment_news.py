@@ -69,6 +69,7 @@ def test_latin_words_inside_khmer():
         ("นาย Dionisio A. Lind กล่าวในที่ประชุมเมื่อวานนี้ว่าโครงการนี้จะเริ่มในปีหน้า", "A. Lind"),
         ("คุณหมอ Dr. PawPaw เดินทางมาถึงกรุงเทพมหานครแล้วในช่วงเช้าของวันจันทร์", "Dr. PawPaw"),
         ("ผู้แทนเดินทางไปเยี่ยมโบสถ์ St. Martin's ที่อยู่ใจกลางเมืองเก่าในวันเสาร์", "St. Martin"),
+        ("เราต้องรอคอยกันอีกนาน... แล้วจึงกลับบ้านพร้อมกันในตอนเย็นของวันนั้นเอง", "นาน... แล้ว"),
     ],
 )
 def test_latin_abbreviations_inside_thai_are_never_cut(text, kept):
@@ -194,3 +195,14 @@ def test_long_thai_paragraph_is_split_before_the_input_limit():
     text = " ".join([clause] * 20)
     segs = split_text(text, "th")
     assert len(segs) > 1 and max(len(s.text) for s in segs) <= MAX_SENTENCE
+
+
+def test_thai_never_cuts_after_a_latin_abbreviation_even_when_the_model_would():
+    from toolkit.segment.th import ThaiSegmenter
+
+    eager = ThaiModel({"bias": 10.0}, 0.0, 0, scale=1.0, offset=0.0)  # cuts every space
+    text = "นาย Dionisio A. Lind และ Dr. PawPaw ไปที่ St. Martin's แล้ว... กลับบ้าน จบ"
+    cuts = ThaiSegmenter.global_cuts(text, eager)
+    before = {text[:c].split()[-1] for c in cuts}
+    assert not before & {"A.", "Dr.", "St.", "แล้ว..."}
+    assert {"Lind", "และ", "กลับบ้าน"} <= before  # the other spaces are cut

@@ -1,12 +1,15 @@
 """Thai: sentences are separated by spaces, and spaces also occur inside sentences.
 
 Every whitespace run between two pieces of text is a candidate; a small averaged-perceptron
-model (`toolkit/data/th-sentence-model.json.gz`, trained on UD Thai-TUD, CC BY-SA 4.0; retrain
-with `bench/train_thai_segmenter.py`) scores it from the characters on both sides, the lengths
-of the neighbouring chunks and the distance to the paragraph's ends. "?" and "!" before a space
-always end a sentence. Between those hard cuts the boundaries are chosen together, not one
-space at a time: a dynamic program maximises the summed scores of the chosen spaces plus a
-log-normal prior on sentence length (models without that prior fall back to a threshold).
+model (`toolkit/data/th-sentence-model.json.gz`, trained on UD Thai-TUD and the Thai of
+ntrex-dev, both CC BY-SA 4.0; retrain with `bench/train_thai_segmenter.py`) scores it from the
+characters on both sides, the lengths of the neighbouring chunks and the distance to the
+paragraph's ends. "?" and "!" before a space always end a sentence; a space after a Latin
+abbreviation or initial ("Dr. PawPaw") never does (`toolkit.segment.embedded`). Between the
+hard cuts the boundaries are chosen together: a dynamic program maximises the summed gains of
+the chosen spaces plus a log-normal prior on sentence length. The per-cut offset was chosen for
+precision (an over-cut sentence costs the user more than a long one), and no segment grows
+past MAX_SENTENCE characters where a space allows a cut: the best-scoring spaces are cut then.
 Pure Python: no crfsuite, no pythainlp, no GPL code.
 """
 
@@ -58,7 +61,7 @@ def space_features(text: str, start: int, end: int) -> list[str]:
     next_space = text.find(" ", end)
     right_chunk = text[end:] if next_space < 0 else text[end:next_space]
     feats = ["bias"]
-    for k in range(1, 7):
+    for k in range(1, 9):
         if len(left_chunk) >= k:
             feats.append(f"L{k}={left_chunk[-k:]}")
         if len(right_chunk) >= k:
