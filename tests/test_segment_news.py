@@ -29,6 +29,8 @@ def texts(text: str, lang: str) -> list[str]:
         ("The ruling in Smith v. Jones still stands. Lawyers agree.", 2),
         ("Most pupils in the class got a grade A. The results were published today.", 2),
         ("The museum director Dionisio A. Lind opened the show.", 1),
+        ("Room No. 5 stays closed. Oh, no. I did not know that.", 3),
+        ("The road will remain closed until Oct. President Lee visits it in spring.", 2),
     ],
 )
 def test_english_news_abbreviations(text, expected):

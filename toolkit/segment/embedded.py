@@ -41,6 +41,8 @@ def latin_dot(text: str, start: int, end: int) -> bool | None:
     if word is None:
         return None
     kind = _ENGLISH._abbreviation(word.group().lower())
+    if kind == "number":
+        return False if following[:1].isdigit() else None
     if kind == "never":
         return False
     if kind == "maybe":

@@ -32,6 +32,8 @@ class LatinRules:
     maybe_final: frozenset[str]  # may end a sentence: only before a typical opener
     openers: frozenset[str]  # words that typically start a sentence (lower case)
     title_parts: frozenset[str] = field(default_factory=frozenset)  # joinable parts: "pgs.ts"
+    # End a sentence unless a number follows: "Oct. 2", "No. 5" (but "Oh, no. I ...").
+    before_number: frozenset[str] = field(default_factory=frozenset)
 
 
 @dataclass
@@ -62,6 +64,8 @@ class LatinSegmenter:
             return True
         next_word = following.strip(_OPENERS + ",;:").lower()
         kind = self._abbreviation(word)
+        if kind == "number":
+            return not following[0].isdigit()
         if kind == "never":
             return False
         if kind == "maybe":
@@ -69,8 +73,10 @@ class LatinSegmenter:
         return True
 
     def _abbreviation(self, word: str) -> str | None:
-        """'never', 'maybe' or None for the word before a dot (lower case, no final dot)."""
+        """'never', 'maybe', 'number' or None for the word before a dot (lower case)."""
         rules = self.rules
+        if word in rules.before_number:
+            return "number"
         if word in rules.maybe_final:
             return "maybe"
         if word in rules.never_final:
