@@ -98,6 +98,17 @@ def test_a_closing_quote_typed_after_a_space_belongs_to_the_sentence_it_closes()
     assert got == ['She asked: "Are we ready? "', "Then the meeting began."]
 
 
+def test_a_lone_straight_quote_that_opens_the_next_quotation_starts_the_next_sentence():
+    got = texts('The talks ended. " We will meet again," she said.', "en")
+    assert got[0] == "The talks ended."
+
+
+def test_a_single_letter_after_an_ordinary_word_may_end_the_sentence():
+    assert len(texts("Nhiều học sinh đạt điểm A. Dữ liệu được công bố hôm qua.", "vi")) == 2
+    assert len(texts("ນັກຮຽນຫຼາຍຄົນໄດ້ເກຣດ A. ຂໍ້ມູນນີ້ຖືກເຜີຍແຜ່ມື້ວານນີ້.", "lo")) == 2
+    assert len(texts("Ông Dionisio A. Lind phát biểu tại hội nghị.", "vi")) == 1
+
+
 def test_khmer_mark_after_a_quoted_exclamation_is_part_of_the_sentence():
     got = texts('គាត់ស្រែកថា "មានឆ្លាម!" ។ ក្មេងនោះត្រូវបានគេជួយ។', "km")
     assert len(got) == 2 and got[0].endswith("។")

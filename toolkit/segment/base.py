@@ -87,18 +87,24 @@ def after_lone_closer(text: str, cut: int) -> int:
     """Move a cut past a quote or bracket standing alone after it ('... ready? " CNN said').
 
     Translators often type the closing quote with a space before it; it belongs to the
-    sentence that ends. A straight quote only counts as closing after an odd number of them
-    or at the very end of the text.
+    sentence that ends. A straight quote is an opening one instead when the next quote of
+    its kind closes (is typed right after a word).
     """
     m = _LONE_CLOSER.match(text, cut)
     if m is None:
         return cut
-    if m.end() >= len(text.rstrip()):
-        return m.end()
     for straight in "\"'":
-        if straight in m.group(1) and text.count(straight, 0, cut) % 2 == 0:
+        if straight in m.group(1) and _next_closes(text, straight, m.end()):
             return cut
     return m.end()
+
+
+def _next_closes(text: str, quote: str, pos: int) -> bool:
+    nxt = text.find(quote, pos)
+    if nxt <= 0:
+        return False
+    after = text[nxt + 1 : nxt + 2]
+    return not text[nxt - 1].isspace() and (not after or not after.isalnum())
 
 
 def _is_attribution(text: str, start: int, end: int) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from toolkit.segment.en import RULES
-from toolkit.segment.latin import LatinSegmenter
+from toolkit.segment.latin import LatinSegmenter, after_capitalised
 
 _ENGLISH = LatinSegmenter("en", RULES)
 _CLOSERS = "\"'”’»)]}"
@@ -41,6 +41,9 @@ def latin_dot(text: str, start: int, end: int) -> bool | None:
     if word is None:
         return None
     kind = _ENGLISH._abbreviation(word.group().lower())
+    if kind == "maybe" and len(word.group()) == 1:
+        # "Dionisio A. Lind" goes on; "... ເກຣດ A." after a word of the script may end.
+        return False if after_capitalised(text, begin) else None
     if kind == "number":
         return False if following[:1].isdigit() else None
     if kind == "never":

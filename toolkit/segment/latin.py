@@ -64,6 +64,10 @@ class LatinSegmenter:
             return True
         next_word = following.strip(_OPENERS + ",;:").lower()
         kind = self._abbreviation(word)
+        if kind == "maybe" and len(word) == 1:
+            # A single initial after a capitalised word is part of a name ("Dionisio A.
+            # Lind"); after any other word it is a letter that may end one ("grade A.").
+            return not after_capitalised(text, begin)
         if kind == "number":
             return not following[0].isdigit()
         if kind == "never":
@@ -91,6 +95,18 @@ class LatinSegmenter:
         if len(parts) > 1 and all(p in rules.title_parts or len(p) == 1 for p in parts):
             return "never"
         return None
+
+
+def after_capitalised(text: str, begin: int) -> bool:
+    """Whether the word before offset `begin` (a word start) begins with a capital letter."""
+    end = begin
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    start = end
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    word = text[start:end].lstrip(_OPENERS)
+    return word[:1].isupper()
 
 
 def merge_letterless(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
