@@ -98,6 +98,10 @@ def test_a_closing_quote_typed_after_a_space_belongs_to_the_sentence_it_closes()
     assert got == ['She asked: "Are we ready? "', "Then the meeting began."]
 
 
+def test_lower_case_after_a_lone_closing_quote_continues_the_sentence():
+    assert len(texts("“The law was passed... ” that is what they wrote to us.", "en")) == 1
+
+
 def test_a_lone_straight_quote_that_opens_the_next_quotation_starts_the_next_sentence():
     got = texts('The talks ended. " We will meet again," she said.', "en")
     assert got[0] == "The talks ended."

@@ -15,7 +15,8 @@ from toolkit.segment.base import spans_from_cuts
 
 _OPENERS = "\"'“‘«([{"
 _CANDIDATE = re.compile(r"(?:\.{2,}|…|[.!?])+[\"'”’»)\]}]*(?=\s)")
-_NEXT_WORD = re.compile(r"\s*(\S*)")
+# The next word, past a closing quote typed after a space ('... law. ” tức là').
+_NEXT_WORD = re.compile(r"\s*(?:[”’»)\]}]+\s+)?(\S*)")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 
 
