@@ -23,7 +23,7 @@ class KhmerSegmenter:
 
     def split(self, text: str) -> list[tuple[int, int]]:
         cuts = [m.end() for m in _MARK.finditer(text) if not m.group().endswith(("ល។", "ល ។"))]
-        cuts = [c for c in cuts if not _etc_follows(text, c)]
+        cuts = [_past_final_mark(text, c) for c in cuts if not _etc_follows(text, c)]
         return merge_letterless(text, spans_from_cuts(text, cuts))
 
 
@@ -33,6 +33,15 @@ _ETC_AFTER = re.compile(r"\s*ល\s*។")
 def _etc_follows(text: str, cut: int) -> bool:
     """'។ ល។' written with a space is still et cetera, not an end."""
     return bool(_ETC_AFTER.match(text, cut))
+
+
+_MARK_AFTER = re.compile(r"\s*[។៕.]+[\"'”’»)\]}]*")
+
+
+def _past_final_mark(text: str, cut: int) -> int:
+    """'...!" ។' and '...។.': the mark or stray dot that follows belongs to the same sentence."""
+    m = _MARK_AFTER.match(text, cut)
+    return m.end() if m and not _etc_follows(text, cut) else cut
 
 
 def segmenter() -> KhmerSegmenter:
