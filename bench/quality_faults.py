@@ -1,0 +1,209 @@
+"""How well the reference-free quality score tells professional translations from damaged ones.
+
+On ntrex-dev (English news with professional km, lo, th and vi translations, read from
+../shared/eval/ntrex-dev at run time), every human line is scored as `mekong check` would score
+it (no glossary), then damaged copies of the lines are scored:
+
+- omission: the translation cut to its first 40% (characters; words for vi, ending on a space);
+- misplaced: the translation of the neighbouring sentence of the same document;
+- untranslated: the English source copied as the translation;
+- wrong_language: the same sentence in another of km, lo, th, vi (seeded choice);
+- changed_number: one number that source and translation share changed in the translation;
+- repetition: the last words (vi: 4 words; km/lo/th: 12 characters) repeated 5 times at the end;
+- missing_term: the shipped glossary's target form deleted from a translation that had it
+  (lines whose English has a glossary hit; scored with the glossary).
+
+It prints, per language, the share of human lines flagged (status review or bad) and how many
+are bad, and per fault class the share of damaged lines flagged. Seeds are fixed.
+
+Usage: python bench/quality_faults.py [--limit N] [--misses K] [--cache FILE.npz]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+import time
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from toolkit.languages import to_ascii_digits  # noqa: E402
+from toolkit.quality import score_segment  # noqa: E402
+from toolkit.quality.lines import read_lines  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "eval" / "ntrex-dev"
+TARGETS = ("km", "lo", "th", "vi")
+SEED = 18
+FAULTS = (
+    "omission",
+    "misplaced",
+    "untranslated",
+    "wrong_language",
+    "changed_number",
+    "repetition",
+    "missing_term",
+)
+
+
+def load(folder: Path, limit: int | None) -> tuple[dict[str, list[str]], list[str]]:
+    lines = {lang: read_lines(folder / f"{lang}.txt") for lang in ("en", *TARGETS)}
+    docs = (folder / "doc_ids.txt").read_text(encoding="utf-8").splitlines()
+    if limit:
+        lines = {k: v[:limit] for k, v in lines.items()}
+        docs = docs[:limit]
+    return lines, docs
+
+
+def cut(text: str, lang: str, share: float = 0.4) -> str:
+    """The first `share` of `text`: on a space for vi, never before a combining mark."""
+    end = max(1, round(len(text) * share))
+    if lang == "vi" and " " in text[:end]:
+        end = text[:end].rindex(" ")
+    while 0 < end < len(text) and unicodedata.category(text[end]).startswith("M"):
+        end -= 1
+    return text[:end].rstrip()
+
+
+def neighbour(i: int, docs: list[str]) -> int | None:
+    """The next line of the same document (the previous one for a document's last line)."""
+    if i + 1 < len(docs) and docs[i + 1] == docs[i]:
+        return i + 1
+    if i > 0 and docs[i - 1] == docs[i]:
+        return i - 1
+    return None
+
+
+_NUM = re.compile(r"\d+")
+
+
+def change_number(src: str, hyp: str) -> str | None:
+    """The translation with one digit of a number it shares with the source changed."""
+    shared = set(_NUM.findall(to_ascii_digits(src))) & set(_NUM.findall(to_ascii_digits(hyp)))
+    ascii_hyp = to_ascii_digits(hyp)
+    for match in _NUM.finditer(ascii_hyp):
+        if match.group() in shared:
+            k = match.end() - 1  # the last digit, in whatever digits the translation uses
+            new = str((int(ascii_hyp[k]) + 1) % 10)
+            native = hyp[k]
+            if native != ascii_hyp[k]:
+                new = chr(ord(native) - int(ascii_hyp[k]) + int(new))
+            return hyp[:k] + new + hyp[k + 1 :]
+    return None
+
+
+def loop(hyp: str, lang: str) -> str:
+    tail = " ".join(hyp.split()[-4:]) if lang == "vi" else "".join(hyp.split())[-12:]
+    return hyp + (" " + tail) * 5
+
+
+class Glossed:
+    """The shipped glossary: term checks for a line, and translations with a term removed."""
+
+    def __init__(self) -> None:
+        from toolkit.glossary import load_glossary
+        from toolkit.glossary.fileio import require_default
+
+        self.glossary = load_glossary(require_default())
+
+    def terms(self, src: str, hyp: str, tgt: str) -> list[dict[str, object]]:
+        hits = self.glossary.match(src, "en")
+        return [c.as_dict() for c in self.glossary.verify(hyp, hits, tgt)] if hits else []
+
+    def remove_term(self, src: str, hyp: str, tgt: str) -> tuple[str, list] | None:
+        checks = self.terms(src, hyp, tgt)
+        found = [c for c in checks if c["found"]]
+        if not found:
+            return None
+        damaged = hyp.replace(str(found[0]["tgt"]), " ", 1)
+        terms = self.terms(src, damaged, tgt)
+        if damaged == hyp or all(t["found"] for t in terms):
+            return None  # the form could not be removed as written: not a usable case
+        return damaged, terms
+
+
+def damaged_cases(lines, docs, tgt: str, glossed: Glossed) -> dict[str, list[tuple]]:
+    """fault -> [(source, damaged translation, term checks)]."""
+    rng = random.Random(f"{SEED}-{tgt}")
+    en, hyp = lines["en"], lines[tgt]
+    cases: dict[str, list[tuple]] = {f: [] for f in FAULTS}
+    others = [t for t in TARGETS if t != tgt]
+    for i, (s, h) in enumerate(zip(en, hyp, strict=True)):
+        if not s.strip() or not h.strip():
+            continue
+        cases["omission"].append((s, cut(h, tgt), []))
+        j = neighbour(i, docs)
+        if j is not None:
+            cases["misplaced"].append((s, hyp[j], []))
+        cases["untranslated"].append((s, s, []))
+        cases["wrong_language"].append((s, lines[rng.choice(others)][i], []))
+        changed = change_number(s, h)
+        if changed is not None:
+            cases["changed_number"].append((s, changed, []))
+        cases["repetition"].append((s, loop(h, tgt), []))
+        removed = glossed.remove_term(s, h, tgt)
+        if removed is not None:
+            cases["missing_term"].append((s, *removed))
+    return cases
+
+
+Scorer = Callable[[list[str], list[str], str, str, list[list]], list]
+
+
+def score_all(srcs: list[str], hyps: list[str], src: str, tgt: str, terms: list[list]) -> list:
+    return [
+        score_segment(s, h, src, tgt, terms=t) for s, h, t in zip(srcs, hyps, terms, strict=True)
+    ]
+
+
+def run(lines, docs, misses: int, scorer: Scorer = score_all) -> None:
+    glossed = Glossed()
+    header = f"{'lang':4} {'human flagged':>14} {'bad':>4} " + " ".join(
+        f"{f[:14]:>14}" for f in FAULTS
+    )
+    rows, flag_counts = [], {}
+    for tgt in TARGETS:
+        en, hyp = lines["en"], lines[tgt]
+        results = scorer(en, hyp, "en", tgt, [[] for _ in en])
+        flagged = [q for q in results if q.status != "ok"]
+        bad = sum(q.status == "bad" for q in results)
+        flag_counts[tgt] = Counter(f for q in flagged for f in q.flags)
+        cells = [f"{len(flagged) / len(results):7.1%} ({len(flagged):3})", f"{bad:4}"]
+        for fault, cases in damaged_cases(lines, docs, tgt, glossed).items():
+            if not cases:
+                cells.append(f"{'-':>14}")
+                continue
+            srcs, hyps, terms = (list(x) for x in zip(*cases, strict=True))
+            qs = scorer(srcs, hyps, "en", tgt, terms)
+            hit = [q.status != "ok" for q in qs]
+            cells.append(f"{sum(hit) / len(hit):7.1%} ({len(hit):4})")
+            shown = [(s, h, q) for s, h, q, ok in zip(srcs, hyps, qs, hit, strict=True) if not ok]
+            for s, h, q in shown[:misses]:
+                print(f"MISS {tgt} {fault}: {q.score} {q.signals.get('adequacy')} | {s} | {h}")
+        rows.append(f"{tgt:4} " + " ".join(cells))
+    print(header)
+    print("\n".join(rows))
+    for tgt, counts in flag_counts.items():
+        print(f"{tgt}: flags on human lines: {dict(counts.most_common())}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--limit", type=int, default=None, help="Only the first N lines.")
+    parser.add_argument("--misses", type=int, default=0, help="Print K unflagged cases a class.")
+    args = parser.parse_args()
+    lines, docs = load(args.data, args.limit)
+    start = time.perf_counter()
+    run(lines, docs, args.misses)
+    print(f"{len(lines['en'])} lines, {time.perf_counter() - start:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
