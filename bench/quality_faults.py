@@ -34,8 +34,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from toolkit.embeddings import E5Embedder  # noqa: E402
 from toolkit.languages import to_ascii_digits  # noqa: E402
-from toolkit.quality import score_segment  # noqa: E402
+from toolkit.quality.batch import score_lines  # noqa: E402
 from toolkit.quality.lines import read_lines  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "eval" / "ntrex-dev"
@@ -156,13 +157,16 @@ def damaged_cases(lines, docs, tgt: str, glossed: Glossed) -> dict[str, list[tup
 Scorer = Callable[[list[str], list[str], str, str, list[list]], list]
 
 
-def score_all(srcs: list[str], hyps: list[str], src: str, tgt: str, terms: list[list]) -> list:
-    return [
-        score_segment(s, h, src, tgt, terms=t) for s, h, t in zip(srcs, hyps, terms, strict=True)
-    ]
+def scorer_for(adequacy: bool, embedder: E5Embedder) -> Scorer:
+    """Scores as `mekong check` does, with one embedder (one cache) for the whole run."""
+
+    def score(srcs: list[str], hyps: list[str], src: str, tgt: str, terms: list[list]) -> list:
+        return score_lines(srcs, hyps, src, tgt, terms=terms, adequacy=adequacy, embedder=embedder)
+
+    return score
 
 
-def run(lines, docs, misses: int, scorer: Scorer = score_all) -> None:
+def run(lines, docs, misses: int, scorer: Scorer) -> None:
     glossed = Glossed()
     header = f"{'lang':4} {'human flagged':>14} {'bad':>4} " + " ".join(
         f"{f[:14]:>14}" for f in FAULTS
@@ -198,11 +202,33 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--limit", type=int, default=None, help="Only the first N lines.")
     parser.add_argument("--misses", type=int, default=0, help="Print K unflagged cases a class.")
+    parser.add_argument("--no-adequacy", action="store_true", help="Score without embeddings.")
+    parser.add_argument("--cache", type=Path, help="Keep embeddings in this .npz between runs.")
     args = parser.parse_args()
     lines, docs = load(args.data, args.limit)
+    embedder = E5Embedder()
+    if args.cache and args.cache.exists():
+        load_cache(embedder, args.cache)
     start = time.perf_counter()
-    run(lines, docs, args.misses)
+    run(lines, docs, args.misses, scorer_for(not args.no_adequacy, embedder))
     print(f"{len(lines['en'])} lines, {time.perf_counter() - start:.1f} s")
+    if args.cache:
+        save_cache(embedder, args.cache)
+
+
+def load_cache(embedder: E5Embedder, path: Path) -> None:
+    import numpy as np
+
+    data = np.load(path, allow_pickle=True)
+    embedder._cache.update(zip(data["texts"].tolist(), data["vectors"], strict=True))
+
+
+def save_cache(embedder: E5Embedder, path: Path) -> None:
+    import numpy as np
+
+    texts = list(embedder._cache)
+    vectors = np.stack([embedder._cache[t] for t in texts])
+    np.savez(path, texts=np.array(texts, dtype=object), vectors=vectors)
 
 
 if __name__ == "__main__":
