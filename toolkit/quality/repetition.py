@@ -63,9 +63,8 @@ def check(src_text: str, tgt_text: str, src: str, tgt: str) -> Part:
     excess = max(0.0, repeated_share(tgt_text, tgt) - repeated_share(src_text, src))
     loop = loop_count(tgt_text, tgt)
     looping = loop >= max(LOOP, 2 * loop_count(src_text, src) + 1)
-    if excess >= BAD or looping:
-        flags = ["repetition"]
-    else:
-        flags = ["repeated"] if excess >= REVIEW else []
+    flags = ["repetition"] if excess >= BAD or looping else []
+    if not flags and excess >= REVIEW:
+        flags = ["repeated"]
     factor = min(1.0 - excess, 0.5 if looping else 1.0)
     return Part({"repetition": excess, "loop": loop}, factor, flags)

@@ -4,9 +4,10 @@ Similarity is sentence chrF (sacrebleu, characters 1-6, whitespace ignored) of t
 against the source, in [0, 1]. Between different scripts it is near 0; between English and
 Vietnamese shared names keep it low (under 0.3 on the parallel sample). A copy is only
 flagged when the source is worth translating: 8 letters or more, or a lower-case word ("Oh,
-no." is a sentence; "UNODC" or "2024" may be kept as they are). An English source with no English function word at all ("Il faut bien le
-faire.", "Chris Leslie MP") is a quotation in a third language or a string of names, which a
-translator may rightly keep: its copy is "kept_as_written" (review), not bad.
+no." is a sentence; "UNODC" or "2024" may be kept as they are). An English source with no
+English function word at all ("Il faut bien le faire.", "Chris Leslie MP") is a quotation
+in a third language or a string of names, which a translator may rightly keep: its copy is
+"kept_as_written" (review), not bad.
 """
 
 from __future__ import annotations
