@@ -49,14 +49,12 @@ SCALE_WORDS: dict[str, dict[str, int]] = {
 
 @dataclass(frozen=True)
 class Number:
-    """One number of a text: every value it may stand for; `soft` when written in words."""
+    """One number of a text: its value as its language reads it, every value it may stand for,
+    and `soft` when written in words."""
 
+    value: Decimal
     readings: frozenset[Decimal]
     soft: bool = False
-
-    @property
-    def value(self) -> Decimal:
-        return min(self.readings, key=lambda d: (d != d.to_integral_value(), d))
 
 
 def _parse(token: str, decimal: str) -> Decimal | None:
@@ -93,15 +91,14 @@ def read(text: str, lang: str) -> list[Number]:
     for match in _NUMBER.finditer(text):
         values = [v for v in (_parse(match.group(), m) for m in marks) if v is not None]
         if not values:
-            found += [
-                Number(frozenset({Decimal(int(p))})) for p in re.findall(r"\d+", match.group())
-            ]
+            parts = [Decimal(int(p)) for p in re.findall(r"\d+", match.group())]
+            found += [Number(p, frozenset({p})) for p in parts]
             continue
         scale = _scale(text, match.end(), lang)
         values += [(v * scale).normalize() for v in values] if scale else []
-        found.append(Number(frozenset(values)))
+        found.append(Number(values[0], frozenset(values)))
     if lang == "en":
-        found += [Number(frozenset(r), soft=True) for _, _, r in number_words.read(text)]
+        found += [Number(min(r), frozenset(r), True) for _, _, r in number_words.read(text)]
     return found
 
 
@@ -114,7 +111,7 @@ def _with_era(items: list[Number]) -> list[Number]:
     out = []
     for n in items:
         years = {v - THAI_ERA for v in n.readings if 2443 <= v <= 2643 and v == int(v)}
-        out.append(Number(n.readings | years, n.soft))
+        out.append(Number(n.value, n.readings | years, n.soft))
     return out
 
 
