@@ -16,7 +16,8 @@ it (no glossary), then damaged copies of the lines are scored:
 It prints, per language, the share of human lines flagged (status review or bad) and how many
 are bad, and per fault class the share of damaged lines flagged. Seeds are fixed.
 
-Usage: python bench/quality_faults.py [--limit N] [--misses K] [--cache FILE.npz]
+Usage: python bench/quality_faults.py [--limit N] [--misses K] [--cache FILE.npz] [--no-adequacy]
+       python bench/quality_faults.py --time 1000     # seconds per 1,000 segments
 """
 
 from __future__ import annotations
@@ -204,16 +205,89 @@ def main() -> None:
     parser.add_argument("--misses", type=int, default=0, help="Print K unflagged cases a class.")
     parser.add_argument("--no-adequacy", action="store_true", help="Score without embeddings.")
     parser.add_argument("--cache", type=Path, help="Keep embeddings in this .npz between runs.")
+    parser.add_argument("--calibrate", action="store_true", help="Adequacy distributions only.")
+    parser.add_argument("--time", type=int, help="Only time scoring N segments, then stop.")
     args = parser.parse_args()
     lines, docs = load(args.data, args.limit)
     embedder = E5Embedder()
     if args.cache and args.cache.exists():
         load_cache(embedder, args.cache)
+    if args.time:
+        timing(lines, args.time)
+        return
+    if args.calibrate:
+        calibrate(lines, docs, embedder)
+        if args.cache:
+            save_cache(embedder, args.cache)
+        return
     start = time.perf_counter()
     run(lines, docs, args.misses, scorer_for(not args.no_adequacy, embedder))
     print(f"{len(lines['en'])} lines, {time.perf_counter() - start:.1f} s")
     if args.cache:
         save_cache(embedder, args.cache)
+
+
+def timing(lines, n: int) -> None:
+    """Seconds to score n en->km lines: the rule signals alone, and adequacy (fresh embedder)."""
+    from toolkit.quality.adequacy import measure
+
+    srcs, hyps = lines["en"][:n], lines["km"][:n]
+    start = time.perf_counter()
+    score_lines(srcs, hyps, "en", "km", adequacy=False)
+    rules = time.perf_counter() - start
+    start = time.perf_counter()
+    measure(srcs, hyps, E5Embedder())
+    embed = time.perf_counter() - start
+    per = 1000 / len(srcs)
+    print(
+        f"{len(srcs)} segments en->km: rule signals {rules:.1f} s ({rules * per:.1f} s / 1,000), "
+        f"adequacy {embed:.1f} s ({embed * per:.1f} s / 1,000; {2 * len(srcs)} texts embedded)"
+    )
+
+
+QUANTILES = (0.5, 1, 5, 50, 95, 99)
+
+
+def _row(name: str, values) -> str:  # noqa: ANN001
+    import numpy as np
+
+    cells = " ".join(f"{np.percentile(values, q):6.3f}" for q in QUANTILES)
+    return f"{name:22} {cells}"
+
+
+def calibrate(lines, docs, embedder: E5Embedder) -> None:
+    """Percentiles of the adequacy cosine (and margin) for true pairs and damaged ones."""
+    from itertools import combinations
+
+    from toolkit.quality.adequacy import measure
+
+    head = " ".join(f"{'p' + format(q, 'g'):>6}" for q in QUANTILES)
+    print(f"{'cosine, true pairs':22} {head}")
+    vec = {lang: embedder.embed(texts) for lang, texts in lines.items()}
+    for a, b in combinations(("en", *TARGETS), 2):
+        print(_row(f"{a}-{b}", (vec[a] * vec[b]).sum(axis=1)))
+    rng = random.Random(SEED)
+    en = lines["en"]
+    for tgt in TARGETS:
+        hyp = lines[tgt]
+        near = [(i, j) for i in range(len(en)) if (j := neighbour(i, docs)) is not None]
+        damaged = {
+            "true": hyp,
+            "truncated": [cut(h, tgt) for h in hyp],
+            "other sentence": [hyp[rng.randrange(len(hyp))] for _ in hyp],
+        }
+        print(f"en-{tgt}: cosine / margin {head}")
+        for name, hyps in damaged.items():
+            got = [a for a in measure(en, hyps, embedder) if a is not None]
+            print(_row(f"  {name}", [a.similarity for a in got]))
+            print(_row(f"  {name} (margin)", [a.margin for a in got if a.margin is not None]))
+        shifted = list(hyp)
+        for i, j in near:
+            shifted[i] = hyp[j]
+        measured = measure(en, shifted, embedder)
+        moved = [measured[i] for i, _ in near if measured[i] is not None]
+        print(_row("  neighbour's", [a.similarity for a in moved]))
+        print(_row("  neighbour's (margin)", [a.margin for a in moved if a.margin is not None]))
 
 
 def load_cache(embedder: E5Embedder, path: Path) -> None:

@@ -28,7 +28,7 @@ from toolkit import embeddings
 from toolkit.quality.common import Part
 
 # 1st percentile of the cosine of professional translation pairs on ntrex-dev, per pair
-# (rounded down to 0.005): ~1% of good lines fall below, most damaged ones do.
+# (rounded down to 0.01): ~1% of good lines fall below (see docs/quality.md for the table).
 LOW: dict[frozenset[str], float] = {
     frozenset(p.split("-")): v
     for p, v in {
