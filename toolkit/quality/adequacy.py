@@ -51,7 +51,7 @@ SPAN, FLOOR = 0.1, 0.4
 MARGIN = -0.015
 WINDOW = 8  # segments on each side whose sources a translation is compared with
 # Both shorter than usual and meaning weaker than usual: part of the source dropped ("omission").
-# On ntrex-dev this adds 3-5 points of translations cut to 40% and 0-0.4 points of professional
+# On ntrex-dev this adds 4-6 points of translations cut to 40% and 0-0.4 points of professional
 # lines to what length and low_adequacy flag alone (bench/quality_faults.py).
 SHORT = 0.65  # length_vs_expected below this (about the 2nd percentile of professional lines)
 WEAK_ABOVE = 0.05  # and a cosine below the pair's threshold + this
