@@ -24,74 +24,12 @@ COPY = 0.75
 MIN_LETTERS = 8
 _WORD = re.compile(r"[^\W\d_]+")
 MIN_WORDS_FOR_FOREIGN = 3
-EN_FUNCTION_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "from",
-        "with",
-        "and",
-        "or",
-        "but",
-        "not",
-        "no",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "am",
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "he",
-        "she",
-        "they",
-        "we",
-        "you",
-        "i",
-        "me",
-        "my",
-        "his",
-        "her",
-        "their",
-        "our",
-        "your",
-        "will",
-        "would",
-        "can",
-        "could",
-        "do",
-        "does",
-        "did",
-        "have",
-        "has",
-        "had",
-        "if",
-        "so",
-        "as",
-        "what",
-        "who",
-        "which",
-        "there",
-        "here",
-        "up",
-        "out",
-        "all",
-    ]
+_FUNCTION_WORDS = (
+    "a an the of to in on at by for from with and or but not no is are was were be been am it "
+    "its this that these those he she they we you i me my his her their our your will would "
+    "can could do does did have has had if so as what who which there here up out all"
 )
+EN_FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
 
 
 def similarity(a: str, b: str) -> float:
