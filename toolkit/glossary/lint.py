@@ -82,7 +82,27 @@ def lint(glossary: Glossary) -> list[Problem]:
             for bad in (v.strip() for v in forbidden_cell.split("|") if v.strip()):
                 if _key(bad, lang, False) in keys:
                     report(f"forbidden_{lang}", f"forbidden '{bad}' equals a preferred form")
+    problems.extend(_forbidden_inside_names(glossary))
     return sorted(problems, key=lambda p: p.row)
+
+
+def _forbidden_inside_names(glossary: Glossary) -> list[Problem]:
+    """Warn where a forbidden variant is part of another concept's form: it stays allowed there
+    (constraints drop it when the segment needs that name), but a terminologist should know."""
+    from toolkit.glossary.match import contains
+
+    found: list[Problem] = []
+    for lang in glossary.langs:
+        names = [(c.id, t) for c in glossary.concepts for t in c.terms(lang)]
+        for concept in glossary.concepts:
+            for bad in concept.forbidden(lang):
+                other = next(
+                    (cid for cid, t in names if cid != concept.id and contains(t, bad, lang)), None
+                )
+                if other:
+                    message = f"forbidden '{bad}' is part of a form of '{other}' (allowed there)"
+                    found.append(Problem(concept.row, f"forbidden_{lang}", message, warning=True))
+    return found
 
 
 def _key(term: str, lang: str, acronym: bool) -> str:

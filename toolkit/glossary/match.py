@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -319,6 +320,14 @@ def contains(text: str, form: str, lang: str, acronym: bool | None = None) -> bo
     return bool(_find_all(pattern, keyed(text, lang, lower=not acronym).key))
 
 
+def term_present(text: str, forms: Sequence[str], lang: str | None = None) -> bool:
+    """The one "term present" rule of verification, both engines and the review page: any of
+    `forms` occurs in `text` under the matching rules of `lang` (default: the form's script)."""
+    from toolkit import languages
+
+    return any(contains(text, f, lang or languages.detect(f) or "en") for f in forms if f)
+
+
 def target_forms(concept: Concept, hit: TermHit, tgt: str) -> list[str]:
     """Acceptable target forms, preferred first; `dnt` terms keep the source form as written."""
     forms = concept.terms(tgt)
@@ -343,11 +352,20 @@ def constraints_for(glossary: Glossary, hits: list[TermHit], tgt: str) -> list[T
     from toolkit.engines.base import TermConstraint
 
     code = languages.get(tgt).code
+    pairs = _concepts_of(glossary, hits)
+    needed = [f for hit, concept in pairs for f in target_forms(concept, hit, code)]
     result: list[TermConstraint] = []
-    for hit, concept in _concepts_of(glossary, hits):
+    for hit, concept in pairs:
         forms = target_forms(concept, hit, code)
         if forms and hit.level == "force":
-            result.append(TermConstraint(concept.id, tuple(forms), tuple(concept.forbidden(code))))
+            # a forbidden variant inside a longer name this segment needs is not forbidden there
+            own = set(forms)
+            forbidden = tuple(
+                f
+                for f in concept.forbidden(code)
+                if not any(n not in own and n != f and contains(n, f, code) for n in needed)
+            )
+            result.append(TermConstraint(concept.id, tuple(forms), forbidden))
     return result
 
 

@@ -214,6 +214,7 @@ def _patterns(lang: str) -> list[tuple[str, re.Pattern[str], bool]]:
     return out
 
 
+JURISDICTIONS = ("kh", "la", "th", "vn")
 _CACHE: dict[str, list[tuple[str, re.Pattern[str], bool]]] = {}
 
 
@@ -252,6 +253,19 @@ def _near(before: str, after: str, lang: str) -> tuple[str, str]:
 def names_own_country(variant: str, scope: str, lang: str) -> bool:
     """Whether a glossary form itself names its country ("Royal Thai Police"): not generic."""
     return scope in _countries_in(variant, lang)
+
+
+def resolve_jurisdiction(declared: str | None, text: str, lang: str) -> tuple[str | None, str]:
+    """(jurisdiction, how): the declared one (validated), else the detected one, else None."""
+    from toolkit.errors import UsageError
+
+    if declared:
+        code = declared.strip().lower()
+        if code not in JURISDICTIONS:
+            raise UsageError(f"--jurisdiction {declared}: choose one of {', '.join(JURISDICTIONS)}")
+        return code, "declared"
+    found = detect_jurisdiction(text, lang)
+    return found, "detected from the document" if found else "none (scoped names are checked)"
 
 
 def detect_jurisdiction(text: str, lang: str) -> str | None:
