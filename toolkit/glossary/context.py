@@ -72,6 +72,23 @@ _KM_FUNCTION = frozenset(
 )
 
 
+# Words that turn a following country name into a language or people's name ("ภาษาลาว" = the
+# Lao language, "người Lào" = Lao people): a place concept is not matched right after them.
+_LANGUAGE_PEOPLE: dict[str, tuple[str, ...]] = {
+    "th": ("ภาษา", "ชาว", "คน", "เชื้อสาย"),
+    "lo": ("ພາສາ", "ຊາວ", "ຄົນ", "ເຊື້ອສາຍ"),
+    "km": ("ភាសា", "ជនជាតិ", "អ្នក", "ពូជ"),
+    "vi": ("tiếng", "người", "dân tộc", "gốc"),
+}
+
+
+def after_people_word(text: str, start: int, lang: str) -> bool:
+    """Whether text[start:] follows a word that makes a place name a language or people."""
+    before = "".join(text[:start].split()).lower() if lang not in SPACED else text[:start]
+    before = before.rstrip().lower() if lang in SPACED else before
+    return any(before.endswith(w) for w in _LANGUAGE_PEOPLE.get(lang, ()))
+
+
 def word_bounds(text: str, lang: str) -> frozenset[int] | None:
     """Text offsets where a word may begin or end (km, lo, th); None where spaces decide."""
     if lang in SPACED:

@@ -217,6 +217,7 @@ class Entry:
     level: str = "force"
     context: str = "any"
     generic: bool = False  # a scoped name that does not name its country ("Supreme Court")
+    place: bool = False  # a place name: not matched as part of a language or people's name
 
 
 @dataclass
@@ -239,6 +240,8 @@ class Matcher:
                 start, end = view.span(ks, ke)
                 if bounds is not None and (start not in bounds or end not in bounds):
                     continue  # inside a longer word (km, lo, th)
+                if entry.place and context.after_people_word(text, start, self.lang):
+                    continue
                 level = resolve(entry, text, start, end, self.lang, jurisdiction)
                 if level and context.applies(entry.context, text, start, end, self.lang):
                     candidates.append((start, end, number, level))
@@ -306,6 +309,7 @@ def matcher_for(glossary: Glossary, lang: str) -> Matcher:
                     concept.level,
                     concept.context,
                     generic,
+                    concept.type == "place",
                 )
             )
     matcher = Matcher(code, entries)
