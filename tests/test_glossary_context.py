@@ -5,6 +5,7 @@ Sentences written for these tests, in all five languages as source.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -199,3 +200,20 @@ def test_lint_finds_one_neighbouring_letter_and_warns_on_shared_forms(tmp_path):
 
 def test_shipped_base_lints_clean(shipped):
     assert [p for p in lint(shipped) if not p.warning] == []
+
+
+def test_check_jsonl_reports_each_terms_level(mekong, tmp_path):
+    gloss = small(
+        tmp_path,
+        "moj\tinstitution\tMinistry of Justice\tក្រសួងយុត្តិធម៌\tກ\tก\tBộ Tư pháp\t\t\t\tproposed\ts",
+        "mr\ttitle\tMr.\tលោក\tທ່ານ\tนาย\tÔng\t\tcheck\tbefore-name\tproposed\ts",
+    )
+    src = tmp_path / "src.en"
+    src.write_text("Mr. Dara visited the Ministry of Justice.\n", encoding="utf-8")
+    hyp = tmp_path / "hyp.km"
+    hyp.write_text("លោក ដារា បានទៅក្រសួងយុត្តិធម៌។\n", encoding="utf-8")
+    args = ("check", src, hyp, "--src", "en", "--tgt", "km", "--glossary", gloss, "-f", "jsonl")
+    result = mekong(*args)
+    assert result.code == 0, result.err
+    terms = {t["term_id"]: t["level"] for t in json.loads(result.out.splitlines()[0])["terms"]}
+    assert terms == {"mr": "check", "moj": "force"}
