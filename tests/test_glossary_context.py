@@ -217,3 +217,13 @@ def test_check_jsonl_reports_each_terms_level(mekong, tmp_path):
     assert result.code == 0, result.err
     terms = {t["term_id"]: t["level"] for t in json.loads(result.out.splitlines()[0])["terms"]}
     assert terms == {"mr": "check", "moj": "force"}
+
+
+def test_an_unknown_jurisdiction_is_one_clear_line(mekong, tmp_path):
+    speech = tmp_path / "speech.txt"
+    speech.write_text("The Supreme Court met.\n", encoding="utf-8")
+    result = mekong("translate", speech, "--src", "en", "--tgt", "km", "--jurisdiction", "xx")
+    assert result.code == 2
+    assert result.err.strip().splitlines() == [
+        "error: --jurisdiction xx: choose one of kh, la, th, vn"
+    ]
