@@ -11,9 +11,9 @@ pip=("$VENV/bin/pip" install --quiet --disable-pip-version-check)
 # CPU build first: an unpinned torch pulls gigabytes of CUDA wheels.
 "${pip[@]}" "torch==2.13.0"
 if [ "$LOCK" = none ]; then
-    "${pip[@]}" --upgrade --upgrade-strategy eager -e ".[dev,ct2,embed]"
+    "${pip[@]}" --upgrade --upgrade-strategy eager -e ".[dev,ct2,embed,words]"
 else
-    "${pip[@]}" --constraint "$LOCK" -e ".[dev,ct2,embed]"
+    "${pip[@]}" --constraint "$LOCK" -e ".[dev,ct2,embed,words]"
 fi
 # The review page's browser test drives Debian's chromium with Playwright (no browser download).
 if ! command -v chromium >/dev/null 2>&1; then

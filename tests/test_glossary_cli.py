@@ -68,8 +68,6 @@ def test_add_set_remove_keep_other_lines(mekong, gfile):
     ("args", "message"),
     [
         (["add", "min-justice", "--type", "title", "--source", "s", "--en", "X"], "already exists"),
-        (["add", "dup", "--type", "title", "--source", "s", "--en", "Ministry of Justice",
-          "--km", "ក", "--lo", "ກ", "--th", "ก", "--vi", "Bộ"], "also a term of 'min-justice'"),
         (["set", "country-vn", "km", "Vietnam"], "not written in the Khmer script"),
         (["set", "country-vn", "fr", "Viêt-nam"], "unknown language column 'fr'"),
         (["set", "no-such-id", "note", "x"], "no concept with id 'no-such-id'"),

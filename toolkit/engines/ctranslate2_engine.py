@@ -366,12 +366,13 @@ class CTranslate2Engine:
     # -- glossary terms -----------------------------------------------------------------
     def _problem(self, text: str, constraints: list[TermConstraint]) -> TermConstraint | None:
         """The first constraint whose preferred form must be forced into `text`."""
-        norm = unicodedata.normalize("NFC", text)
+        from toolkit.glossary.match import term_present
+
         for c in constraints:
-            required = [unicodedata.normalize("NFC", r) for r in c.required if r]
-            present = any(r in norm for r in required)
-            forbidden = any(unicodedata.normalize("NFC", f) in norm for f in c.forbidden if f)
-            if required and (not present or (forbidden and required[0] not in norm)):
+            required = [r for r in c.required if r]
+            present = term_present(text, required)
+            forbidden = term_present(text, c.forbidden)
+            if required and (not present or (forbidden and not term_present(text, required[:1]))):
                 return c
         return None
 

@@ -19,7 +19,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 PREFERRED = "preferredTerm-admn-sts"
 ADMITTED = "admittedTerm-admn-sts"
 DEPRECATED = "deprecatedTerm-admn-sts"
-NOTE_PREFIX = {"status": "mekong-status: ", "dnt": "mekong-dnt: "}
+NOTE_PREFIX = {key: f"mekong-{key}: " for key in ("status", "dnt", "scope", "level", "context")}
 
 
 def _q(tag: str) -> str:
@@ -39,7 +39,7 @@ def dumps(glossary: Glossary) -> str:
             ET.SubElement(entry, _q("descrip"), {"type": "subjectField"}).text = concept.type
         if concept.cells.get("source", ""):
             ET.SubElement(entry, _q("admin"), {"type": "source"}).text = concept.cells["source"]
-        for key in ("status", "dnt"):
+        for key in NOTE_PREFIX:
             value = concept.cells.get(key, "")
             if value:
                 ET.SubElement(entry, _q("note")).text = NOTE_PREFIX[key] + value

@@ -23,7 +23,13 @@ STATUSES = ("ok", "review", "bad")
 REVIEWS = ("new", "approved", "edited", "rejected")
 
 TERM_DTYPE = pl.Struct(
-    {"term_id": pl.String, "src": pl.String, "tgt": pl.String, "found": pl.Boolean}
+    {
+        "term_id": pl.String,
+        "src": pl.String,
+        "tgt": pl.String,
+        "found": pl.Boolean,
+        "level": pl.String,
+    }
 )
 
 # Column order and types; `signals` is a struct whose fields come from toolkit.quality.
