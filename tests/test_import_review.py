@@ -141,7 +141,8 @@ def test_refuses_other_documents_and_versions(mekong, stored, workdir):
     [
         '<!DOCTYPE tmx [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>',
         '<!DOCTYPE tmx [<!ENTITY x SYSTEM "file:///etc/passwd">]>',
-        '<!DOCTYPE tmx SYSTEM "tmx14.dtd">',
+        '<!DOCTYPE tmx [<!ENTITY % p SYSTEM "http://127.0.0.1:9/p.dtd"> %p;]>',
+        "<!DOCTYPE tmx [<!ELEMENT tmx ANY>]>",
     ],
 )
 def test_xml_with_doctype_or_entities_refused(mekong, stored, workdir, prolog):
@@ -153,6 +154,26 @@ def test_xml_with_doctype_or_entities_refused(mekong, stored, workdir, prolog):
     result = mekong("import-review", "evil.tmx")
     assert result.code == 3 and "DOCTYPE" in result.err
     assert stored.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "prolog",
+    [
+        '<!DOCTYPE tmx SYSTEM "tmx14.dtd">',
+        '<!DOCTYPE tmx PUBLIC "-//LISA//DTD TMX 1.4//EN" "x.dtd">',
+    ],
+)
+def test_external_doctype_line_accepted(mekong, stored, workdir, prolog):
+    """What translate-toolkit and OmegaT write: the DTD is named, never fetched."""
+    assert mekong("export", DOC_ID, "--format", "tmx", "-o", "r.tmx").code == 0
+    first, rest = (workdir / "r.tmx").read_text(encoding="utf-8").split("\n", 1)
+    rest = rest.replace(
+        '<prop type="x-review">new</prop>', '<prop type="x-review">approved</prop>', 1
+    )
+    (workdir / "d.tmx").write_text(f"{first}\n{prolog}\n{rest}", encoding="utf-8")
+    result = mekong("import-review", "d.tmx")
+    assert result.code == 0, result.err
+    assert "new -> approved" in result.out
 
 
 def test_page_edit_not_undone_by_older_export(mekong, stored, workdir):
