@@ -198,3 +198,37 @@ def test_bad_files(mekong, stored, workdir):
         result = mekong("import-review", name)
         assert result.code == 3, (name, result.err)
         assert message in result.err and len(result.err.strip().splitlines()) == 1
+
+
+def test_tmx_of_the_older_shape_still_imports(mekong, stored, workdir):
+    """One tu per (segment, target) with x-tgt_lang, as Mekong wrote TMX before."""
+    row = _row(stored, 1, "vi")
+    escaped = row["src_text"].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    (workdir / "old.tmx").write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n<tmx version="1.4"><header srclang="en"/><body>'
+        f'<tu srclang="en"><prop type="x-doc_id">{DOC_ID}</prop><prop type="x-seg_id">1</prop>'
+        '<prop type="x-tgt_lang">vi</prop><prop type="x-review">approved</prop>'
+        f'<tuv xml:lang="en"><seg>{escaped}</seg></tuv>'
+        '<tuv xml:lang="vi"><seg>Bản dịch cũ.</seg></tuv></tu></body></tmx>\n',
+        encoding="utf-8",
+    )
+    result = mekong("import-review", "old.tmx")
+    assert result.code == 0, result.err
+    assert (_row(stored, 1, "vi")["tgt_text"], _row(stored, 1, "vi")["review"]) == (
+        "Bản dịch cũ.",
+        "approved",
+    )
+    assert _row(stored, 1, "km")["review"] == "new"  # the other target untouched
+
+
+def test_multi_target_tmx_gives_one_row_per_target(mekong, stored, workdir):
+    assert mekong("export", DOC_ID, "--format", "tmx", "-o", "all.tmx").code == 0
+    text = (workdir / "all.tmx").read_text(encoding="utf-8")
+    new, approved = '<prop type="x-review">new</prop>', '<prop type="x-review">approved</prop>'
+    (workdir / "all.tmx").write_text(text.replace(new, approved, 2), encoding="utf-8")
+    result = mekong("import-review", "all.tmx")
+    assert result.code == 0, result.err
+    # the first tu holds km then vi: both of its targets were approved
+    assert "segment 0 (km): new -> approved" in result.out
+    assert "segment 0 (vi): new -> approved" in result.out
+    assert "changed 2 of 10" in result.out
