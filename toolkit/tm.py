@@ -1,10 +1,12 @@
 """Translation memory: reuse translations already in the store before asking the engine.
 
-Entries are store rows a person approved or edited, and rows that came from aligning a
-published bilingual document (`origin = aligned`), for the same language pair. A new segment
-matches an entry exactly after normalisation (NFC, no zero-width characters, whitespace
-collapsed, case-folded), else fuzzily when the character-level similarity (difflib's ratio,
-2 * matching characters / total characters) reaches `threshold`. A ratio of 0.85 is about one
+Entries are store rows a person approved or edited, rows that came from aligning a published
+bilingual document (`origin = aligned`), and units of another tool's memory brought in with
+`mekong tm import` (`origin = tm`, engine `tmx:<tool>`; not the rows `translate` itself reused,
+whose engine is `tm:<doc>`), for the same language pair; a rejected row never counts. A new
+segment matches an entry exactly after normalisation (NFC, no zero-width characters, whitespace
+collapsed, case-folded), else fuzzily when the character-level similarity (difflib's ratio, 2 *
+matching characters / total characters) reaches `threshold`. A ratio of 0.85 is about one
 changed word in a ten-word sentence; anything below that is left to the engine. Fuzzy matches
 are reused but flagged for review (a changed name keeps its old value), and never when the
 numbers differ: a speech's figures must not come from last year's speech.
@@ -26,6 +28,7 @@ from toolkit.documents import normalize
 from toolkit.errors import StoreError
 
 HUMAN_REVIEWS = ("approved", "edited")
+IMPORTED_ENGINE_PREFIX = "tmx:"  # engine of rows `mekong tm import` wrote (toolkit.tm_files)
 DEFAULT_THRESHOLD = 0.85
 _SPACES = re.compile(r"\s+")
 
@@ -122,8 +125,11 @@ class TranslationMemory:
         lazy = store.scan_store(out_dir)
         if lazy is None:
             return memory
-        usable = (pl.col("review").is_in(HUMAN_REVIEWS)) | (
-            (pl.col("origin") == "aligned") & (pl.col("review") != "rejected")
+        published = (pl.col("origin") == "aligned") | (
+            (pl.col("origin") == "tm") & pl.col("engine").str.starts_with(IMPORTED_ENGINE_PREFIX)
+        )
+        usable = pl.col("review").is_in(HUMAN_REVIEWS) | (
+            published & (pl.col("review") != "rejected")
         )
         query = lazy.filter(
             (pl.col("src_lang") == src)

@@ -41,10 +41,11 @@ def export_command(
         None, "--status", help="Only rows in this review state (new, approved, edited, rejected)."
     ),
 ) -> None:
-    """Export a stored document: TMX 1.4b, XLIFF 2.0 (one file per target), XLSX or TSV.
+    """Export a stored document: TMX 1.4b, XLIFF 2.0 (one file per target) or 1.2, XLSX, TSV.
 
     Example: mekong export speech --format xlsx -o speech.xlsx
     Example: mekong export speech -f tmx -o - | xmllint --noout -
+    Example: mekong export speech -f xliff12 --tgt km -o speech.km.xlf
     """
     spec = get_format(fmt)
     check_review_state(status)

@@ -46,3 +46,17 @@ def segment_command(
                 typer.echo("")
             typer.echo(seg.text)
         last_para = seg.para_id
+
+
+@app.command("srx")
+def srx_command(
+    out: Path | None = opts.output_option("Output file (default or '-': standard output)."),
+) -> None:
+    """Export the segmentation rules as SRX 2.0, for CAT tools (what SRX can express).
+
+    Example: mekong srx -o mekong-rules.srx
+    """
+    from toolkit.files import STDIO, write_output
+    from toolkit.segment.srx import dumps
+
+    write_output(out or Path(STDIO), dumps())

@@ -9,7 +9,7 @@ from toolkit.files import atomic_write_bytes, display_name, is_stdio, read_input
 from toolkit.glossary import csvfile, tbx, tsv
 from toolkit.glossary.base import Glossary
 
-FORMATS = ("tsv", "csv", "tbx")
+FORMATS = ("tsv", "csv", "tbx", "tbx2")  # tbx: TBX v3; tbx2: TBX v2 (martif)
 MAX_BYTES = 20 * 1024 * 1024
 
 
@@ -41,7 +41,7 @@ def load_glossary(path: str | Path, fmt: str | None = None) -> Glossary:
     except InputError as exc:
         raise GlossaryError(str(exc)) from None
     origin = None if is_stdio(path) else p
-    if kind == "tbx":
+    if kind in ("tbx", "tbx2"):  # the version is detected from the root element
         return tbx.parse(data, name, origin)
     text = tsv.decode_text(data, name)
     return (tsv if kind == "tsv" else csvfile).parse(text, name, origin)
@@ -52,8 +52,8 @@ def dumps(glossary: Glossary, fmt: str) -> str:
         return tsv.dumps(glossary)
     if fmt == "csv":
         return csvfile.dumps(glossary)
-    if fmt == "tbx":
-        return tbx.dumps(glossary)
+    if fmt in ("tbx", "tbx2"):
+        return tbx.dumps(glossary, version=2 if fmt == "tbx2" else 3)
     raise UsageError(f"--format {fmt}: choose one of {', '.join(FORMATS)}")
 
 

@@ -14,7 +14,11 @@ from toolkit.segment.latin import merge_letterless
 
 _CLOSERS = "\"'”’»)]}"
 # A sentence mark plus closing quotes/brackets; "។ល។" is matched whole so it is skipped.
-_MARK = re.compile(r"។\s*ល\s*។|[។៕៚]+[\"'”’»)\]}]*|[?!？！]+[\"'”’»)\]}]*(?=\s|$|[\u1780-\u17ff])")
+SENTENCE_MARKS = "។៕៚"  # always end a sentence (also read by toolkit.segment.srx)
+ETC = "។ល។"  # et cetera: never an end
+_MARK = re.compile(
+    rf"។\s*ល\s*។|[{SENTENCE_MARKS}]+[\"'”’»)\]}}]*|[?!？！]+[\"'”’»)\]}}]*(?=\s|$|[\u1780-\u17ff])"
+)
 
 
 @dataclass
