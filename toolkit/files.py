@@ -181,10 +181,16 @@ def check_zip(
     source: str | Path | bytes,
     name: str,
     what: str = "zip file",
-    max_total: int = MAX_UNZIPPED,
-    max_ratio: float = MAX_RATIO,
+    max_total: int | None = None,
+    max_ratio: float | None = None,
 ) -> None:
-    """Refuse a zip bomb: too many members, too much uncompressed data or too high a ratio."""
+    """Refuse a zip bomb: too many members, too much uncompressed data or too high a ratio.
+
+    Only the zip directory is read (no member is inflated); Python's zipfile never inflates a
+    member past the size its directory entry declares, so the declared sizes are what counts.
+    """
+    max_total = MAX_UNZIPPED if max_total is None else max_total
+    max_ratio = MAX_RATIO if max_ratio is None else max_ratio
     try:
         with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as zf:
             members = zf.infolist()
