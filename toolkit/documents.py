@@ -7,13 +7,14 @@ same string: NFC, Unix line ends, no zero-width characters that carry no meaning
 from __future__ import annotations
 
 import codecs
+import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.errors import InputError
-from toolkit.files import display_name, is_stdio, read_input_bytes
+from toolkit.files import check_zip, display_name, is_stdio, read_input_bytes
 
 MAX_BYTES = 50 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown", ""}
@@ -144,8 +145,9 @@ def read(path: str | Path, encoding: str | None = None) -> Document:
     name = display_name(path)
     p = Path(path)
     if not is_stdio(path) and p.suffix.lower() in DOCX_SUFFIXES:
-        read_input_bytes(path, MAX_BYTES)  # existence and size checks
-        text = _read_docx(p)
+        data = read_input_bytes(path, MAX_BYTES)
+        check_zip(data, name, ".docx file")  # a zip bomb fails here, before python-docx inflates it
+        text = _read_docx(data, name)
     else:
         data = read_input_bytes(path, MAX_BYTES)
         if data.startswith(b"PK\x03\x04"):
@@ -159,7 +161,7 @@ def read(path: str | Path, encoding: str | None = None) -> Document:
     return doc
 
 
-def _read_docx(path: Path) -> str:
+def _read_docx(data: bytes, path: str) -> str:
     """Paragraphs and table cells of a Word file, in body order, blank-line separated."""
     try:
         import docx  # python-docx
@@ -167,7 +169,7 @@ def _read_docx(path: Path) -> str:
     except ImportError as exc:  # pragma: no cover - declared dependency
         raise InputError("reading .docx needs python-docx (pip install python-docx)") from exc
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
         raise InputError(f"{path}: not a readable .docx file ({exc.__class__.__name__})") from None
     except Exception as exc:  # zipfile.BadZipFile and lxml errors on corrupt files

@@ -11,7 +11,7 @@ from toolkit import store
 from toolkit.cli import options as opts
 from toolkit.cli.app import app
 from toolkit.errors import UsageError
-from toolkit.files import STDIO, is_stdio, write_output
+from toolkit.files import STDIO, check_output, is_stdio, write_output
 from toolkit.store.exports import EXPORT_FORMATS, export_files, export_frame, select_rows
 from toolkit.store.formats import get_format
 
@@ -21,8 +21,16 @@ def check_review_state(status: str | None) -> None:
         raise UsageError(f"--status {status}: choose one of {', '.join(store.REVIEWS)}")
 
 
-def write_exports(files: dict[Path, bytes]) -> None:
-    """Write each output file atomically (`-`: standard output) and say so on stderr."""
+def write_exports(
+    files: dict[Path, bytes], force: bool, inputs: list[Path], stores: list[Path]
+) -> None:
+    """Write each output file atomically (`-`: standard output) and say so on stderr.
+
+    Every file is checked first (never an input or a store file; an existing one only with
+    --force), so a refused export writes nothing at all.
+    """
+    for path in files:
+        check_output(path, inputs, force, stores)
     for path, data in files.items():
         if write_output(path, data) is not None:
             typer.echo(f"wrote {path}", err=True)
@@ -40,6 +48,7 @@ def export_command(
     status: str | None = typer.Option(
         None, "--status", help="Only rows in this review state (new, approved, edited, rejected)."
     ),
+    force: bool = opts.FORCE,
 ) -> None:
     """Export a stored document: TMX 1.4b, XLIFF 2.0 (one file per target) or 1.2, XLSX, TSV.
 
@@ -57,4 +66,6 @@ def export_command(
             raise UsageError(f"--format {fmt} is binary: pass --output FILE (or -o - into a pipe)")
         write_output(STDIO, export_frame(frame, fmt))
         return
-    write_exports(export_files(frame, fmt, out))
+    source = Path(doc) if doc.endswith(".parquet") else store.doc_path(store_dir, doc)
+    files = export_files(frame, fmt, out)
+    write_exports(files, force, [source], [store_dir, source.parent])

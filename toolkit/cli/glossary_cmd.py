@@ -15,9 +15,10 @@ import typer
 from toolkit.cli import options as opts
 from toolkit.cli.app import app
 from toolkit.errors import GlossaryError, UsageError
-from toolkit.files import STDIO, is_stdio, write_output
+from toolkit.files import STDIO, check_output, is_stdio, write_output
 from toolkit.glossary import Glossary, load_glossary, save
 from toolkit.glossary.base import DEFAULT_COLUMNS, LANGS, Concept
+from toolkit.glossary.cells import check_concepts
 from toolkit.glossary.fileio import FORMATS, dumps, format_of, require_default
 from toolkit.glossary.lint import Problem, lint
 from toolkit.store.lock import exclusive
@@ -42,6 +43,7 @@ def _clean(value: str) -> str:
 
 def _save_checked(glossary: Glossary, before: list[Problem], force: bool = False) -> None:
     """Refuse an edit that adds lint problems (unless forced); then write atomically."""
+    check_concepts(glossary.concepts, glossary.name)  # before lint: names the concept
     old = {(p.row, p.column, p.message) for p in before}
     new = [p for p in lint(glossary) if not p.warning and (p.row, p.column, p.message) not in old]
     if new and not force:
@@ -274,6 +276,7 @@ def export_command(
     fmt: str = opts.format_option(FORMATS, None),
     output: Path | None = opts.output_option("Output file (default or '-': standard output)."),
     out_alias: Path | None = opts.OUT_ALIAS,
+    force: bool = opts.FORCE,
 ) -> None:
     """Write the glossary as TSV, CSV or TBX (v3 Basic).
 
@@ -282,8 +285,10 @@ def export_command(
     out = opts.pick(output, out_alias)
     if fmt is None:
         raise UsageError("missing option --format (tsv, csv or tbx)")
-    g = _load(glossary)
     kind = format_of(Path(f"x.{fmt}"), fmt)
+    if out is not None:
+        check_output(out, [_path(glossary)], force)
+    g = _load(glossary)
     if out is None or is_stdio(out):
         write_output(STDIO, dumps(g, kind).encode("utf-8"))
         return

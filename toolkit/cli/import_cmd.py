@@ -9,7 +9,7 @@ import typer
 from toolkit.cli import options as opts
 from toolkit.cli.app import app
 from toolkit.cli.export_cmd import write_exports
-from toolkit.files import STDIO
+from toolkit.files import STDIO, check_output
 from toolkit.store.exports import export_frame
 from toolkit.store.imports import import_review, tm_frame
 
@@ -49,11 +49,14 @@ def export_tm_command(
     out: Path | None = opts.output_option("Output file (default or '-': standard output)."),
     store_dir: Path = opts.STORE,
     tgt: str | None = opts.TGT_FILTER,
+    force: bool = opts.FORCE,
 ) -> None:
     """Export every approved or edited segment of the store as a translation memory.
 
     Example: mekong export-tm --format tmx -o mekong-tm.tmx
     """
     opts.check_choice("--format", fmt, ("tmx",))
+    target = out or Path(STDIO)
+    check_output(target, [], force, [store_dir])
     data = export_frame(tm_frame(store_dir, tgt), "tmx")
-    write_exports({out or Path(STDIO): data})
+    write_exports({target: data}, force, [], [store_dir])

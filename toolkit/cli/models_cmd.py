@@ -123,7 +123,7 @@ def convert_command(
     ),
     output: Path | None = opts.output_option("Output folder (default models/NAME-ct2)."),
     out_alias: Path | None = opts.OUT_ALIAS,
-    force: bool = typer.Option(False, "--force", help="Replace an existing output folder."),
+    force: bool = opts.force_option("Replace an existing output folder."),
 ) -> None:
     """Convert a model for the ctranslate2 engine (`mekong translate --engine ctranslate2`).
 

@@ -47,6 +47,14 @@ def output_option(help_text: str = "Output file ('-': standard output).") -> Any
     return typer.Option(None, "--output", "-o", help=help_text)
 
 
+def force_option(help_text: str = "Replace an existing output file.") -> Any:
+    """`--force`: replace an existing output (never an input or a store file: check_output)."""
+    return typer.Option(False, "--force", help=help_text)
+
+
+FORCE = force_option()
+
+
 def format_option(choices: Sequence[str], default: str | None, detail: str = "") -> Any:
     """`-f/--format` with the command's choices in its help (checked by `check_choice`)."""
     text = f"One of: {', '.join(choices)}." + (f" {detail}" if detail else "")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 
 import typer
@@ -21,7 +23,8 @@ def review_command(
 ) -> None:
     """Review a stored document in the browser: edit, approve, reject; saved to the store.
 
-    The page is served on 127.0.0.1 only; stop with Ctrl-C.
+    The page is served on 127.0.0.1 only, to whoever has the address printed (it holds a
+    random token for this run); stop with Ctrl-C.
     Example: mekong review speech --store aligned/ --port 8765
     """
     from toolkit.review.server import make_server, url_of
@@ -33,13 +36,34 @@ def review_command(
         raise UsageError(f"--port {port}: cannot listen ({exc.strerror or exc})") from None
     url = url_of(server)
     typer.echo(f"reviewing {path} at {url} (Ctrl-C to stop)")
-    if not no_browser:
-        import webbrowser
-
-        webbrowser.open(url)
+    typer.echo("the address holds this run's access token: share it only with the reviewer")
+    launcher = None if no_browser else open_browser(url)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         typer.echo("stopped; every change was saved when it was made")
     finally:
         server.server_close()
+        if launcher is not None:
+            shutil.rmtree(launcher, ignore_errors=True)
+
+
+def open_browser(url: str) -> Path:
+    """Open `url` through a private redirect file, as Jupyter does, and return its folder.
+
+    A browser started with the URL itself would show the token to every local user in its
+    command line (`ps`); the file is readable by its owner only (mkdtemp makes the folder 0700).
+    """
+    import html
+    import webbrowser
+
+    folder = Path(tempfile.mkdtemp(prefix="mekong-review-"))
+    page = folder / "open.html"
+    link = html.escape(url, quote=True)
+    page.write_text(
+        f'<!doctype html><meta http-equiv="refresh" content="0;url={link}">'
+        f'<a href="{link}">open the Mekong review page</a>\n',
+        encoding="utf-8",
+    )
+    webbrowser.open(page.as_uri())
+    return folder

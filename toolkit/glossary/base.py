@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from toolkit.errors import GlossaryError
+from toolkit.glossary.cells import check_value
 
 if TYPE_CHECKING:
     from toolkit.engines.base import TermConstraint
@@ -218,8 +219,7 @@ class Glossary:
 
     def set(self, concept_id: str, column: str, value: str) -> None:
         self.check_columns([column])
-        if "\t" in value or "\n" in value:
-            raise GlossaryError(f"{self.name}: a cell cannot contain tabs or line breaks")
+        check_value(value, column, f"{self.name}: concept {concept_id!r}")
         if column == "id" and value != concept_id and self.get(value) is not None:
             raise GlossaryError(f"{self.name}: id '{value}' already exists")
         if column not in self.columns:

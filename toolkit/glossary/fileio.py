@@ -8,6 +8,7 @@ from toolkit.errors import GlossaryError, InputError, UsageError
 from toolkit.files import atomic_write_bytes, display_name, is_stdio, read_input_bytes
 from toolkit.glossary import csvfile, tbx, tsv
 from toolkit.glossary.base import Glossary
+from toolkit.glossary.cells import check_concepts
 
 FORMATS = ("tsv", "csv", "tbx", "tbx2")  # tbx: TBX v3; tbx2: TBX v2 (martif)
 MAX_BYTES = 20 * 1024 * 1024
@@ -48,6 +49,8 @@ def load_glossary(path: str | Path, fmt: str | None = None) -> Glossary:
 
 
 def dumps(glossary: Glossary, fmt: str) -> str:
+    """The file text; refused (GlossaryError) when a cell holds a tab or control character."""
+    check_concepts(glossary.concepts, glossary.name)
     if fmt == "tsv":
         return tsv.dumps(glossary)
     if fmt == "csv":
@@ -58,9 +61,28 @@ def dumps(glossary: Glossary, fmt: str) -> str:
 
 
 def save(glossary: Glossary, path: str | Path, fmt: str | None = None) -> Path:
-    """Write atomically (temp file + rename): a failed write leaves the old file as it was."""
+    """Write atomically (temp file + rename): a failed write leaves the old file as it was.
+
+    A file that is replaced keeps its layout: a UTF-8 BOM and CRLF line ends (as Windows
+    editors write them) stay, so a one-cell edit does not show as a change of every line.
+    """
     p = Path(path)
-    return atomic_write_bytes(p, dumps(glossary, format_of(p, fmt)).encode("utf-8"))
+    bom, crlf = _layout_of(p)
+    text = dumps(glossary, format_of(p, fmt))
+    if crlf:
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+    return atomic_write_bytes(p, (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+
+
+def _layout_of(path: Path) -> tuple[bool, bool]:
+    """(has a UTF-8 BOM, first line ends in CRLF) of an existing file; (False, False) if new."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(64 * 1024)
+    except OSError:
+        return False, False
+    first_line = head.split(b"\n", 1)
+    return head.startswith(b"\xef\xbb\xbf"), len(first_line) > 1 and first_line[0].endswith(b"\r")
 
 
 def default_path() -> Path | None:

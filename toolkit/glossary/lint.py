@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from toolkit import languages
 from toolkit.glossary.base import STATUSES, TRUE_VALUES, TYPES, Glossary
+from toolkit.glossary.cells import cell_problem
 from toolkit.glossary.match import ZERO_WIDTH, is_acronym, keyed
 
 
@@ -110,6 +111,8 @@ def _key(term: str, lang: str, acronym: bool) -> str:
 
 
 def _check_cell(column: str, value: str, report) -> None:  # noqa: ANN001 - local callback
+    if (problem := cell_problem(value)) is not None:
+        report(column, problem)
     if value != value.strip():
         report(column, "leading or trailing spaces")
     if "  " in value:
