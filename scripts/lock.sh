@@ -8,6 +8,6 @@ cd "$(dirname "$0")/.."
 tools=.venv-lock
 [ -x "$tools/bin/pip-compile" ] || { python3 -m venv "$tools" && "$tools/bin/pip" install --quiet "pip-tools==7.7.0"; }
 "$tools/bin/pip-compile" --quiet --upgrade --strip-extras --allow-unsafe --no-emit-find-links \
-    --no-emit-index-url --extra dev --extra ct2 --extra embed \
+    --no-emit-index-url --extra dev --extra ct2 --extra embed --extra words \
     --output-file requirements/lock.txt pyproject.toml
 echo "wrote requirements/lock.txt"
