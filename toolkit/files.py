@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import sys
 import tempfile
 import zipfile
@@ -21,6 +22,10 @@ from pathlib import Path
 from toolkit.errors import InputError, StoreError, UsageError
 
 STDIO = "-"
+# Temp files of an atomic write of NAME are `.NAME.<random>.tmp`; <random> (mkstemp's) has no
+# dot, so `own_temp_files` never matches another file's temps
+# (`.a.v2.parquet.x.tmp` is not a.parquet's).
+TEMP_SUFFIX = ".tmp"
 
 
 def is_stdio(path: str | Path | None) -> bool:
@@ -81,6 +86,18 @@ def new_file_mode(path: Path) -> int:
         return 0o666 & ~current_umask()
 
 
+def temp_prefix(path: Path) -> str:
+    return f".{path.name}."
+
+
+def own_temp_files(path: str | Path) -> list[Path]:
+    """Temp files that an atomic write of `path` (and only of `path`) may have left behind."""
+    path = Path(path)
+    own = re.compile(re.escape(temp_prefix(path)) + r"[A-Za-z0-9_]+" + re.escape(TEMP_SUFFIX))
+    parent = path.parent if str(path.parent) else Path(".")
+    return [p for p in parent.glob(f"{temp_prefix(path)}*{TEMP_SUFFIX}") if own.fullmatch(p.name)]
+
+
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     """Write a file atomically (temp file in the same folder, then rename), with a normal mode.
 
@@ -94,7 +111,7 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
         raise StoreError(f"{parent}: no such folder")
     mode = new_file_mode(path)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(path), suffix=TEMP_SUFFIX, dir=parent)
     except OSError as exc:
         raise StoreError(f"{path}: cannot write ({exc.strerror or exc})") from None
     try:

