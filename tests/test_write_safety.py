@@ -239,3 +239,17 @@ def test_export_never_overwrites_a_store_file(mekong, workdir, tiny_engine):
     assert again.code == 2 and "exists; pass --force" in again.err
     assert mekong("export", DOC_ID, "-f", "tmx", "-o", "out.tsv", "--force").code == 0
     assert (workdir / "out.tsv").read_bytes().lstrip().startswith(b"<?xml")
+
+
+def test_two_symlinks_to_one_glossary_share_its_lock(tmp_path: Path):
+    from toolkit.errors import StoreError
+    from toolkit.store.lock import exclusive
+
+    real = tmp_path / "real.tsv"
+    real.write_text(HEADER)
+    one, two = tmp_path / "one.tsv", tmp_path / "two.tsv"
+    one.symlink_to(real)
+    two.symlink_to(real)
+    busy = pytest.raises(StoreError, match="another mekong process")
+    with exclusive(one, "glossary"), busy, exclusive(two, "glossary"):
+        pass
