@@ -39,11 +39,10 @@ class Case:
     expected: str = ""
 
 
-def cases(engine, limit: int) -> tuple[list[Case], dict[str, float]]:
+def cases(engine, limit: int) -> list[Case]:
     """Sentences the model translates exactly with its own rendering, per target language."""
     terms = {t.term_id: t for t in toy_terms()}
     out: list[Case] = []
-    plain_time: dict[str, float] = {}
     for lang in TARGETS:
         seen: dict[str, str] = {}
         for p in toy_pairs(ToySpec()):
@@ -57,7 +56,7 @@ def cases(engine, limit: int) -> tuple[list[Case], dict[str, float]]:
                 case = Case(lang, src, term.own[lang], term.alt[lang], term.term_id)
                 case.expected = hyp.text.replace(term.own[lang], term.alt[lang])
                 out.append(case)
-    return out, plain_time
+    return out
 
 
 def run(engine, selected: list[Case]) -> dict[str, float]:
@@ -121,7 +120,7 @@ def main() -> None:
                 model = str(convert_model(resolve(args.model), Path(tmp) / "ct2", "float32", True))
             for beam in map(int, args.beams.split(",")):
                 engine = load_engine(name, model, beam_size=beam, device="cpu", threads=1)
-                selected, _ = cases(engine, args.limit)
+                selected = cases(engine, args.limit)
                 r = run(engine, selected)
                 print(
                     f"| {name} | {beam} | {r['n']} | {r['presence']:.1f} | {r['chrf']:.1f} | "
