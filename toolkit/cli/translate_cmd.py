@@ -77,6 +77,8 @@ def translate_command(
     out = opts.pick(store_dir, out_alias, opts.DEFAULT_STORE)
     the_id = opts.doc_id_for(file, doc_id)
     doc = documents.read(file, encoding=encoding)
+    if not force_src:
+        languages.check_script(doc.text, src_code, where=display_name(file))
     store.ensure_writable(out)
     if glossary is not None and no_glossary:
         raise UsageError("--glossary and --no-glossary exclude each other")
@@ -109,8 +111,6 @@ def translate_command(
     from toolkit.segment import segment
 
     segments: list[Segment] = segment(doc, src_code)
-    if not force_src:
-        languages.check_script(doc.text, src_code, where=display_name(file))
     if terms is not None:
         from toolkit.engines.constraints import preflight
 
