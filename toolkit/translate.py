@@ -18,6 +18,7 @@ from toolkit import languages, quality, store
 from toolkit.documents import Document
 from toolkit.engines.base import Engine, Hypothesis, TermConstraint
 from toolkit.errors import UsageError
+from toolkit.machine import long_segments, machine_translate, units_for
 from toolkit.quality.adequacy import measure_if_available
 from toolkit.quality.base import REVIEW_CAP
 from toolkit.segment import Segment, segment
@@ -124,6 +125,7 @@ def _translate(
     hits = [glossary.match(s.text, src, where) for s in segments] if glossary else []
     hits = hits or [[] for _ in segments]
     memory = _load_tm(options, src, tgts, _unplaced(reviewed, keys))
+    long = long_segments(engine, segments, glossary, src, where)
     for tgt in tgts:
         constraints: list[list[TermConstraint]] = [
             glossary.constraints(h, tgt) if glossary else [] for h in hits
@@ -140,7 +142,8 @@ def _translate(
             Hypothesis(match.entry.tgt_text if match else row["tgt_text"] if row else "")
             for match, row in zip(matches, carried, strict=True)
         ]
-        for k, hyp in _machine(engine, segments, todo, src, tgt, constraints, progress).items():
+        units = units_for(segments, constraints, long, glossary, tgt)
+        for k, hyp in machine_translate(engine, units, todo, src, tgt, progress).items():
             hyps[k] = hyp
         measured, missing = measure_if_available(
             [s.text if carried[k] is None else "" for k, s in enumerate(segments)],
@@ -171,6 +174,8 @@ def _translate(
                 adequacy=measured[i],
                 signals_missing=("adequacy",) if missing else (),
             )
+            if match is None and i in long:
+                _mark_review(q, "long_input_split")  # translated in pieces: check the joins
             if match is not None and match.score < 1.0:
                 _mark_review(q, "tm_fuzzy")  # a changed word may be a changed name
             elif match is None and seg_lang == tgt:
@@ -296,43 +301,6 @@ def _load_tm(
     for tgt, entry in own:
         memory.add(tgt, entry)
     return memory if len(memory) or memory.skipped else None
-
-
-def _machine(
-    engine: Engine,
-    segments: list[Segment],
-    todo: list[int],
-    src: str,
-    tgt: str,
-    constraints: list[list[TermConstraint]],
-    progress: Callable[[int], None] | None,
-) -> dict[int, Hypothesis]:
-    """Machine translations of the segments `todo`, each from its own paragraph's language.
-
-    In a mixed document a paragraph already in the target language is kept as written, and
-    one in a third language is translated from that language (glossary constraints come from
-    matches in the document's source language, so they apply to `src` segments only).
-    """
-    result: dict[int, Hypothesis] = {}
-    by_lang: dict[str, list[int]] = {}
-    for k in todo:
-        lang = segments[k].lang or src
-        if lang == tgt:
-            result[k] = Hypothesis(segments[k].text)
-        else:
-            by_lang.setdefault(lang, []).append(k)
-    if progress and result:
-        progress(len(result))
-    for lang, ks in by_lang.items():
-        hyps = engine.translate(
-            [segments[k].text for k in ks],
-            lang,
-            tgt,
-            constraints=[constraints[k] if lang == src else [] for k in ks],
-            progress=progress,
-        )
-        result.update(zip(ks, hyps, strict=True))
-    return result
 
 
 def _mark_review(q: quality.QualityResult, flag: str, drop: tuple[str, ...] = ()) -> None:
