@@ -48,12 +48,18 @@ class Document:
         return self.text[para.start : para.end]
 
 
+def strip_controls(text: str) -> str:
+    """Without C0 control characters (tab and newline kept): no text in the store has them,
+    so every export format (XML 1.0 cannot hold them) round-trips what is stored."""
+    return _CONTROL.sub("", text)
+
+
 def normalize(text: str) -> str:
     """NFC, Unix line ends, zero-width characters dropped where they mean nothing."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ALWAYS_DROP.sub("", text)
     text = _JOINERS.sub(lambda m: _keep_joiner(m, text), text)
-    text = _CONTROL.sub("", text)
+    text = strip_controls(text)
     return unicodedata.normalize("NFC", text)
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from toolkit.documents import strip_controls
 from toolkit.engines.base import Engine, Hypothesis, TermConstraint
 from toolkit.long_input import budget_for, join_pieces, split_to_fit
 from toolkit.segment import Segment
@@ -98,6 +99,8 @@ def machine_translate(
         for k, hyp in zip(owners, hyps, strict=True):
             grouped.setdefault(k, []).append(hyp)
         result.update((k, _joined(parts)) for k, parts in grouped.items())
+    for hyp in result.values():
+        hyp.text = strip_controls(hyp.text)  # what the store holds, every export can carry
     return result
 
 

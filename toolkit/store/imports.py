@@ -15,6 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from toolkit import store
+from toolkit.documents import strip_controls
 from toolkit.errors import InputError, StoreError, UsageError
 from toolkit.review.changes import Applied, ReviewChange, apply_changes
 from toolkit.store.formats import FORMATS, IMPORT_SUFFIXES, ImportedRow
@@ -62,7 +63,28 @@ def read_review_file(path: Path) -> list[ImportedRow]:
 
 
 def _norm(text: str | None) -> str | None:
-    return None if text is None else text.replace("\r\n", "\n").replace("\r", "\n")
+    """Unix line ends and no control characters, as every text that enters the store."""
+    if text is None:
+        return None
+    return strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _unique(rows: list[ImportedRow], where: str) -> tuple[list[ImportedRow], list[str]]:
+    """One row per segment: an exact repeat is reported, two different edits are refused."""
+    first: dict[tuple[int, str], ImportedRow] = {}
+    notes: list[str] = []
+    for row in rows:
+        key = (row.seg_id, row.tgt_lang)
+        seen = first.setdefault(key, row)
+        if seen is row:
+            continue
+        if (_norm(seen.tgt_text), seen.review) != (_norm(row.tgt_text), row.review):
+            raise InputError(
+                f"{where}: segment {row.seg_id} ({row.tgt_lang}) appears twice with different "
+                "text or review: keep one of the rows; nothing was changed"
+            )
+        notes.append(f"segment {row.seg_id} ({row.tgt_lang}): duplicate row ignored (same content)")
+    return list(first.values()), notes
 
 
 def plan_changes(
@@ -71,7 +93,7 @@ def plan_changes(
     """The changes an imported file asks for, relative to the stored frame."""
     stored = {(int(r["seg_id"]), r["tgt_lang"]): r for r in frame.to_dicts()}
     changes: list[ReviewChange] = []
-    kept: list[str] = []
+    rows, kept = _unique(rows, where)
     for row in rows:
         old = stored.get((row.seg_id, row.tgt_lang))
         if old is None:
@@ -91,7 +113,8 @@ def plan_changes(
                 f"one of {', '.join(store.REVIEWS)}"
             )
         text = _norm(row.tgt_text)
-        new_text = text if text != old["tgt_text"] else None
+        # an older store may hold control characters that the file format could not carry
+        new_text = text if text != _norm(old["tgt_text"]) else None
         if new_text is not None and not new_text.strip():
             kept.append(f"segment {row.seg_id} ({row.tgt_lang}): empty target ignored")
             new_text = None

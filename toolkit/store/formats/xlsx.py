@@ -45,7 +45,43 @@ COLUMNS: list[tuple[str, int, bool]] = [
     ("tgt_lang", 9, False),
 ]
 KEY_COLUMNS = ("doc_id", "seg_id", "tgt_lang", "tgt_text")
-MAX_CELL = 32767  # Excel's limit on one cell's text
+MAX_CELL = 32767  # Excel's limit on one cell's text (in UTF-16 units)
+# A longer text continues in extra columns at the right: tgt_text.2, tgt_text.3, ...
+CONTINUED = ("src_text", "tgt_text", "mt_text")
+
+
+def cell_chunks(text: str, limit: int = MAX_CELL) -> list[str]:
+    """`text` in pieces of at most `limit` UTF-16 units (a character is never split)."""
+    chunks, start, units = [], 0, 0
+    for i, char in enumerate(text):
+        width = 2 if ord(char) > 0xFFFF else 1
+        if units + width > limit:
+            chunks.append(text[start:i])
+            start, units = i, 0
+        units += width
+    chunks.append(text[start:])
+    return chunks
+
+
+def _continuations(rows: list[dict[str, Any]]) -> list[tuple[str, int]]:
+    """(column, n) for every continuation column these rows need, in sheet order."""
+    extra = []
+    for name in CONTINUED:
+        most = max((len(cell_chunks(str(r.get(name) or ""))) for r in rows), default=1)
+        extra += [(name, n) for n in range(2, most + 1)]
+    return extra
+
+
+def _joined_cell(rec: dict[str, Any], name: str) -> str | None:
+    """A text read back with its continuation cells."""
+    parts = [rec.get(name)]
+    n = 2
+    while f"{name}.{n}" in rec:
+        parts.append(rec[f"{name}.{n}"])
+        n += 1
+    if parts[0] is None and not any(parts[1:]):
+        return None
+    return "".join(p or "" for p in parts)
 
 
 def _cell(row: dict[str, Any], name: str) -> object:
@@ -89,6 +125,11 @@ class XlsxFormat(ExportFormat):
                 "edit tgt_text and/or set review (approved, rejected), then run "
                 "`mekong import-review FILE`",
             ),
+            (
+                "long texts",
+                f"a text over {MAX_CELL:,} characters continues in the columns "
+                "tgt_text.2, tgt_text.3, ... at the right (read back joined)",
+            ),
         ]
         for r, (key, value) in enumerate(info):
             about.write_string(r, 0, key, header)
@@ -105,6 +146,10 @@ class XlsxFormat(ExportFormat):
                 sheet.write_string(0, c, name, header)
                 sheet.set_column(c, c, width, wrap if wrapped else top)
             sheet.freeze_panes(1, 0)
+            extra = _continuations(rows)
+            for c, (name, n) in enumerate(extra, start=len(COLUMNS)):
+                sheet.write_string(0, c, f"{name}.{n}", header)
+                sheet.set_column(c, c, 30, wrap)
             for r, row in enumerate(rows, start=1):
                 for c, name in enumerate(names):
                     value = _cell(row, name)
@@ -116,7 +161,11 @@ class XlsxFormat(ExportFormat):
                         sheet.write_number(r, c, int(value), top)
                     else:
                         fmt = wrap if COLUMNS[c][2] else top
-                        sheet.write_string(r, c, str(value)[:MAX_CELL], fmt)
+                        sheet.write_string(r, c, cell_chunks(str(value))[0], fmt)
+                for c, (name, n) in enumerate(extra, start=len(COLUMNS)):
+                    chunks = cell_chunks(str(row.get(name) or ""))
+                    if n <= len(chunks):
+                        sheet.write_string(r, c, chunks[n - 1], wrap)
             last = max(1, len(rows))
             sheet.autofilter(0, 0, last, len(COLUMNS) - 1)
             score_col = names.index("score")
@@ -169,9 +218,9 @@ class XlsxFormat(ExportFormat):
                         doc_id=str(rec["doc_id"] or ""),
                         seg_id=parse_seg_id(rec["seg_id"], f"{where}, sheet {name}, row {n}"),
                         tgt_lang=str(rec["tgt_lang"] or name),
-                        tgt_text=rec["tgt_text"] or "",
+                        tgt_text=_joined_cell(rec, "tgt_text") or "",
                         review=review or None,
-                        src_text=rec.get("src_text"),
+                        src_text=_joined_cell(rec, "src_text"),
                     )
                 )
         if not rows:
