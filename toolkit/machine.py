@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from toolkit.documents import strip_controls
-from toolkit.engines.base import Engine, Hypothesis, TermConstraint
+from toolkit.engines.base import AT_LIMIT, Engine, Hypothesis, TermConstraint
 from toolkit.long_input import budget_for, join_pieces, split_to_fit
 from toolkit.segment import Segment
 
@@ -113,4 +113,7 @@ def _joined(parts: list[Hypothesis]) -> Hypothesis:
     if scored:
         weight = sum(max(p.tokens, 1) for p in scored)
         logprob = sum(p.logprob * max(p.tokens, 1) for p in scored) / weight  # type: ignore[operator]
-    return Hypothesis(join_pieces([p.text for p in parts]), logprob, tokens, {"pieces": len(parts)})
+    extra = {"pieces": float(len(parts))}
+    if any(p.extra.get(AT_LIMIT) for p in parts):
+        extra[AT_LIMIT] = 1.0
+    return Hypothesis(join_pieces([p.text for p in parts]), logprob, tokens, extra)

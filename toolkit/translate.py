@@ -16,7 +16,7 @@ import polars as pl
 
 from toolkit import languages, quality, store
 from toolkit.documents import Document
-from toolkit.engines.base import Engine, Hypothesis, TermConstraint
+from toolkit.engines.base import AT_LIMIT, Engine, Hypothesis, TermConstraint
 from toolkit.errors import UsageError
 from toolkit.machine import long_segments, machine_translate, units_for
 from toolkit.quality.adequacy import measure_if_available
@@ -176,6 +176,8 @@ def _translate(
             )
             if match is None and i in long:
                 _mark_review(q, "long_input_split")  # translated in pieces: check the joins
+            if match is None and hyp.extra.get(AT_LIMIT):
+                _mark_review(q, "output_limit")  # the model stopped at its length limit: cut
             if match is not None and match.score < 1.0:
                 _mark_review(q, "tm_fuzzy")  # a changed word may be a changed name
             elif match is None and seg_lang == tgt:

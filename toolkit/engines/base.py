@@ -20,6 +20,9 @@ class TermConstraint:
     forbidden: tuple[str, ...] = ()
 
 
+AT_LIMIT = "at_limit"  # Hypothesis.extra key: the output stopped at the length limit, not an end
+
+
 @dataclass
 class Hypothesis:
     text: str

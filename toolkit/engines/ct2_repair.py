@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from toolkit.engines.base import Hypothesis, TermConstraint
+from toolkit.engines.base import AT_LIMIT, Hypothesis, TermConstraint
 
 EOS = "</s>"
 LOGITS_BUDGET = 256 * 1024 * 1024  # bytes of first-pass output distributions held at once
@@ -127,7 +127,8 @@ class RepairSearch:
     def _hypothesis(self, tokens: list[str], logprob: float) -> Hypothesis:
         """`tokens` without the language token; the end token counts as generated."""
         words = [t for t in tokens if t != EOS]
-        return Hypothesis(self._decode(words), logprob, len(tokens))
+        cut = {} if EOS in tokens else {AT_LIMIT: 1.0}  # the decoding limit ended it
+        return Hypothesis(self._decode(words), logprob, len(tokens), cut)
 
     # -- glossary terms -----------------------------------------------------------------
     def _problem(self, text: str, constraints: list[TermConstraint]) -> TermConstraint | None:

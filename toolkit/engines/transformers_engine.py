@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit import languages
-from toolkit.engines.base import EngineInfo, Hypothesis, TermConstraint
+from toolkit.engines.base import AT_LIMIT, EngineInfo, Hypothesis, TermConstraint
 from toolkit.errors import ModelError
 from toolkit.models import ResolvedModel, offline_message
 
@@ -137,9 +137,14 @@ class TransformersEngine:
                 out = self._place_terms(enc, kwargs, rows, out, max_new)
             logprobs = self._mean_logprobs(enc, out)
         decoded = self.tokenizer.batch_decode(out, skip_special_tokens=True)
-        pad = self.tokenizer.pad_token_id
+        pad, eos = self.tokenizer.pad_token_id, self.tokenizer.eos_token_id
         return [
-            Hypothesis(text.strip(), lp, int((row != pad).sum().item()) - 2)
+            Hypothesis(
+                text.strip(),
+                lp,
+                int((row != pad).sum().item()) - 2,
+                {} if bool((row[1:] == eos).any()) else {AT_LIMIT: 1.0},  # no end: cut
+            )
             for text, lp, row in zip(decoded, logprobs, out, strict=True)
         ]
 
