@@ -219,7 +219,8 @@ def place(jobs: list[Job], score: Scorer) -> dict[tuple[int, int], Choice]:
     best: dict[tuple[int, int], Choice] = {}
     for (job, p, q, form), text, (lp, n) in zip(owners, texts, scored, strict=True):
         key = (job.row, job.term)
-        if key not in best or lp > best[key].logprob:
+        # mean, not sum: a sum prefers candidates that cut more of the sentence away
+        if key not in best or lp / max(1, n) > best[key].logprob / max(1, best[key].tokens):
             best[key] = Choice(text, splice(job.text, p, q, form)[1], (p, q), lp, n)
     return best
 
