@@ -106,3 +106,25 @@ def test_without_a_source_span_the_term_is_still_present(toy_small: Path) -> Non
         constraints=[[TermConstraint("t", (c[3],))] for c in cases],
     )
     assert all(c[3] in h.text for c, h in zip(cases, hyps, strict=True))
+
+
+def test_placed_outputs_carry_their_own_log_probability(toy_small: Path) -> None:
+    """The log-prob of a placed output is its own (teacher-forced), not the free output's."""
+    import torch
+
+    engine = load_engine("transformers", str(toy_small), beam_size=1, device="cpu", threads=1)
+    cases = _cases(engine, "km")[:4]
+    srcs = [c[0] for c in cases]
+    cons = [[TermConstraint("t", (c[3],), source=c[1])] for c in cases]
+    hyps = engine.translate(srcs, "en", "km", constraints=cons)
+    tok = engine.tokenizer
+    tok.src_lang = engine.lang_code("en")
+    for src, hyp in zip(srcs, hyps, strict=True):
+        enc = tok([src], return_tensors="pt")
+        body = tok(hyp.text, add_special_tokens=False)["input_ids"]
+        ids = torch.tensor(
+            [[tok.eos_token_id, engine.lang_token_id("km"), *body, tok.eos_token_id]]
+        )
+        with torch.inference_mode():
+            expected = engine._mean_logprobs(enc, ids)[0]
+        assert hyp.logprob == pytest.approx(expected, abs=1e-3)

@@ -10,6 +10,7 @@ presence.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Any
 
 from toolkit.engines.base import TermConstraint
@@ -18,7 +19,9 @@ from toolkit.engines.spans import Job, piece_text, place, source_span
 SCORE_CHUNK = 256  # candidate sequences per scoring forward pass
 
 
+@lru_cache(maxsize=4096)
 def present(text: str, c: TermConstraint) -> bool:
+    """The one "term present" rule (cached: the same outputs are asked about several times)."""
     from toolkit.glossary.match import term_present
 
     return term_present(text, [r for r in c.required if r]) and not (
@@ -103,7 +106,9 @@ class SpanPlacement:
         finally:
             if attention and impl and impl != "eager":
                 self.model.set_attn_implementation(impl)
-        sums, counts = _token_sums(res.logits, ids, int(self.tokenizer.pad_token_id))
+        sums, counts, self._free_lps = _token_sums(
+            res.logits, ids, int(self.tokenizer.pad_token_id)
+        )
         means = [float(s / max(1, n)) for s, n in zip(sums.tolist(), counts.tolist(), strict=True)]
         means = [m if math.isfinite(m) else -100.0 for m in means]
         att = torch.stack(res.cross_attentions).mean(dim=(0, 2)) if attention else None
@@ -112,25 +117,44 @@ class SpanPlacement:
     def _score(
         self, enc_out: Any, enc: Any, rows: list[int], cands: list[str], seqs: list[list[int]]
     ) -> list[tuple[float, int]]:
-        """Teacher-forced (sum of log-probs, tokens) of each candidate text for its row."""
+        """Teacher-forced (sum of log-probs, tokens) of each candidate text for its row. The
+        tokens a candidate shares with the row's output from the start keep that output's
+        log-probs: the output layer runs only where the candidate differs."""
+        import torch
         from transformers.modeling_outputs import BaseModelOutput
 
         eos = int(self.tokenizer.eos_token_id)
         pad = int(self.tokenizer.pad_token_id)
+        free_lps = self._free_lps  # [rows, positions]: log-prob of target position t + 1
         out: list[tuple[float, int]] = []
         for at in range(0, len(cands), SCORE_CHUNK):
             part = rows[at : at + SCORE_CHUNK]
             ids = [self._ids_for(seqs[r], cands[at + k], eos) for k, r in enumerate(part)]
+            shared = [_shared(seqs[r], c) for r, c in zip(part, ids, strict=True)]
             batch = self._pad(ids, pad)
             index = self._index(part)
             hidden = BaseModelOutput(last_hidden_state=enc_out.last_hidden_state[index])
-            logits = self.model(
+            states = self.model.model(
                 encoder_outputs=hidden,
                 attention_mask=enc["attention_mask"][index],
                 decoder_input_ids=batch[:, :-1],
-            ).logits
-            sums, counts = _token_sums(logits, batch, pad)
-            out += list(zip(sums.tolist(), counts.tolist(), strict=True))
+            ).last_hidden_state
+            targets = batch[:, 1:]
+            pos = torch.arange(targets.shape[1], device=targets.device).unsqueeze(0)
+            need = (pos + 1 >= torch.tensor(shared, device=targets.device).unsqueeze(1)) & (
+                targets != pad
+            )
+            need[:, 0] = False  # the language token
+            head = self.model.get_output_embeddings()
+            lp = torch.log_softmax(head(states[need]).float(), dim=-1)
+            got = lp.gather(1, targets[need].unsqueeze(1)).squeeze(1)
+            per = torch.zeros(targets.shape, device=targets.device)
+            per[need] = got
+            sums = per.sum(dim=1).tolist()
+            for k, (r, m) in enumerate(zip(part, shared, strict=True)):
+                known = float(free_lps[r, 1 : m - 1].sum()) if m > 2 else 0.0
+                n = int((targets[k] != pad).sum()) - 1
+                out.append((sums[k] + known, n))
         return out
 
     def _ids_for(self, free: list[int], text: str, eos: int) -> list[int]:
@@ -171,17 +195,29 @@ class SpanPlacement:
                 last_hidden_state=enc_out.last_hidden_state[self._index(rescore)]
             )
             ids = self._pad([seqs[i] for i in rescore], int(self.tokenizer.pad_token_id))
+            free_lps = self._free_lps
             got, _ = self._teacher_forced(hidden, sub, ids, False)
+            self._free_lps = free_lps
             for i, m in zip(rescore, got, strict=True):
                 means[i] = m
 
 
-def _token_sums(logits: Any, ids: Any, pad: int) -> tuple[Any, Any]:
-    """Sum of log-probs of ids[:, 2:] (the language token excluded) and their count."""
+def _shared(free: list[int], cand: list[int]) -> int:
+    """How many leading ids the candidate shares with the output (the last never: its
+    prediction context differs once anything before it does)."""
+    m = 0
+    while m < min(len(free), len(cand)) - 1 and free[m] == cand[m]:
+        m += 1
+    return m
+
+
+def _token_sums(logits: Any, ids: Any, pad: int) -> tuple[Any, Any, Any]:
+    """Sum of log-probs of ids[:, 2:] (the language token excluded), their count, and the
+    per-position log-probs (masked to 0)."""
     import torch
 
     targets = ids[:, 1:]
     lp = torch.log_softmax(logits.float(), dim=-1).gather(-1, targets.unsqueeze(-1)).squeeze(-1)
     mask = targets != pad
     mask[:, 0] = False
-    return (lp * mask).sum(dim=1), mask.sum(dim=1)
+    return (lp * mask).sum(dim=1), mask.sum(dim=1), lp * mask
