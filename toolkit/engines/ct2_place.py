@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from toolkit.engines.base import Hypothesis, TermConstraint
-from toolkit.engines.spans import Job, merge, piece_text, place, source_span
+from toolkit.engines.spans import Job, keep_spans, merge, piece_text, place, source_span
 
 EOS = "</s>"
 
@@ -105,7 +105,9 @@ class CT2Placement:
                 if span:
                     mass = [sum(row[s] for s in span if s < len(row)) for row in out.attention]
                     mass = mass[: len(out.tokens)]
-            jobs.append(Job(i, j, text, spans, [f for f in c.required if f], mass, fixed))
+            others = [f for k, o in enumerate(cons) if k != j for f in o.required]
+            forms = [f for f in c.required if f]
+            jobs.append(Job(i, j, text, spans, forms, mass, fixed, keep_spans(text, others)))
         return jobs
 
     @staticmethod

@@ -38,6 +38,7 @@ class Job:
     forms: list[str]  # glossary forms, preferred first
     mass: list[float] | None = None  # per piece: attention mass on the source term
     fixed: tuple[int, int] | None = None  # a forbidden variant: replace exactly this
+    keep: list[tuple[int, int]] = field(default_factory=list)  # other terms: never cut into
     cands: list[tuple[int, int, str]] = field(default_factory=list)
 
 
@@ -105,6 +106,31 @@ def core(job: Job) -> tuple[int, int] | None:
 
 
 def candidates(job: Job) -> list[tuple[int, int, str]]:
+    """As `_candidates`, without those that cut into another term already in the text (then
+    the term goes right after such a term, or at the end)."""
+    out = [c for c in _candidates(job) if not _hits(c[0], c[1], job.keep)]
+    if out or not job.keep:
+        return out
+    stops = sorted({b for _, b in job.keep} | {len(job.text)})
+    return [(p, p, f) for p in stops for f in job.forms]
+
+
+def _hits(p: int, q: int, keep: list[tuple[int, int]]) -> bool:
+    return any((p < b and a < q) if q > p else a < p < b for a, b in keep)
+
+
+def keep_spans(text: str, forms: list[str]) -> list[tuple[int, int]]:
+    """Where each of `forms` stands in `text` (every occurrence)."""
+    out = []
+    for f in forms:
+        at = text.find(f) if f else -1
+        while at >= 0:
+            out.append((at, at + len(f)))
+            at = text.find(f, at + 1)
+    return out
+
+
+def _candidates(job: Job) -> list[tuple[int, int, str]]:
     """(p, q, form): replace text[p:q] by form. At most two starts and two ends per form:
     the attention core's edges (moved to a boundary) and, where the text already holds the
     form's beginning or end near the core, that edge; else the next boundary outwards."""

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from toolkit.engines.base import TermConstraint
-from toolkit.engines.spans import Job, piece_text, place, source_span
+from toolkit.engines.spans import Job, keep_spans, piece_text, place, source_span
 
 SCORE_CHUNK = 256  # candidate sequences per scoring forward pass
 
@@ -86,7 +86,8 @@ class SpanPlacement:
             mass = None
             if span and att is not None:  # piece k is predicted at decoder position k + 1
                 mass = att[i, 1 : 1 + len(body)][:, span].sum(dim=1).tolist()
-            jobs.append(Job(i, j, text, spans, forms, mass))
+            others = [f for k, o in enumerate(cons) if k != j for f in o.required]
+            jobs.append(Job(i, j, text, spans, forms, mass, keep=keep_spans(text, others)))
         return jobs
 
     def _teacher_forced(self, enc_out: Any, enc: Any, ids: Any, attention: bool) -> Any:
