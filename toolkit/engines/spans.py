@@ -232,18 +232,33 @@ Scorer = Callable[[list[int], list[str]], list[tuple[float, int]]]
 
 
 def place(jobs: list[Job], score: Scorer) -> dict[tuple[int, int], Choice]:
-    """The most probable candidate of every job, all scored in one call of `score`
-    (row indices and texts -> (sum of token log-probs, tokens))."""
-    owners: list[tuple[Job, int, int, str]] = []
-    texts: list[str] = []
+    """The most probable candidate of every job (`score`: row indices and texts -> (sum of
+    token log-probs, tokens)), in two batched calls: each start with the first end, then the
+    other ends of the best start (three candidates scored where a grid has four)."""
     for job in jobs:
         job.cands = candidates(job)
-        for p, q, form in job.cands:
-            owners.append((job, p, q, form))
-            texts.append(splice(job.text, p, q, form)[0])
-    scored = score([o[0].row for o in owners], texts) if texts else []
-    best: dict[tuple[int, int], Choice] = {}
-    for (job, p, q, form), text, (lp, n) in zip(owners, texts, scored, strict=True):
+    first = [
+        [c for k, c in enumerate(j.cands) if c[0] not in {d[0] for d in j.cands[:k]}] for j in jobs
+    ]
+    best = _score_round(jobs, first, score, {})
+    second = []
+    for job, tried in zip(jobs, first, strict=True):
+        chosen = best.get((job.row, job.term))
+        p = chosen.cut[0] if chosen else None
+        second.append([c for c in job.cands if c[0] == p and c not in tried])
+    return _score_round(jobs, second, score, best)
+
+
+def _score_round(
+    jobs: list[Job],
+    cands: list[list[tuple[int, int, str]]],
+    score: Scorer,
+    best: dict[tuple[int, int], Choice],
+) -> dict[tuple[int, int], Choice]:
+    owners = [(job, c) for job, cs in zip(jobs, cands, strict=True) for c in cs]
+    texts = [splice(job.text, *c)[0] for job, c in owners]
+    scored = score([job.row for job, _ in owners], texts) if texts else []
+    for (job, (p, q, form)), text, (lp, n) in zip(owners, texts, scored, strict=True):
         key = (job.row, job.term)
         # mean, not sum: a sum prefers candidates that cut more of the sentence away
         if key not in best or lp / max(1, n) > best[key].logprob / max(1, best[key].tokens):
