@@ -36,6 +36,7 @@ class Case:
     own: str  # the model's own rendering, in its unconstrained output
     form: str  # the glossary form asked for
     term_id: str
+    src_term: str = ""  # the English name in the source
     expected: str = ""
 
 
@@ -53,7 +54,7 @@ def cases(engine, limit: int) -> list[Case]:
         for src, hyp in zip(srcs, hyps, strict=True):
             term = terms[seen[src]]
             if term.own[lang] in hyp.text:
-                case = Case(lang, src, term.own[lang], term.alt[lang], term.term_id)
+                case = Case(lang, src, term.own[lang], term.alt[lang], term.term_id, term.en)
                 case.expected = hyp.text.replace(term.own[lang], term.alt[lang])
                 out.append(case)
     return out
@@ -70,7 +71,7 @@ def run(engine, selected: list[Case]) -> dict[str, float]:
         if not group:
             continue
         srcs = [c.src for c in group]
-        cons = [[TermConstraint(c.term_id, (c.form,))] for c in group]
+        cons = [[TermConstraint(c.term_id, (c.form,), source=c.src_term)] for c in group]
         start = time.perf_counter()
         engine.translate(srcs, "en", lang)
         t_plain += time.perf_counter() - start

@@ -18,6 +18,7 @@ class TermConstraint:
     term_id: str
     required: tuple[str, ...]
     forbidden: tuple[str, ...] = ()
+    source: str = ""  # the source text that asked for it: where the engine looks for its place
 
 
 AT_LIMIT = "at_limit"  # Hypothesis.extra key: the output stopped at the length limit, not an end

@@ -70,9 +70,9 @@ def convert_model(
 
         _quiet_transformers()
         try:
-            TransformersConverter(str(source), copy_files=copy, low_cpu_mem_usage=True).convert(
-                str(staging), quantization=quantization, force=True
-            )
+            _all_heads(TransformersConverter)(
+                str(source), copy_files=copy, low_cpu_mem_usage=True
+            ).convert(str(staging), quantization=quantization, force=True)
         except (OSError, ValueError, KeyError, NotImplementedError) as exc:
             reason = (str(exc).strip().splitlines() or [exc.__class__.__name__])[0]
             raise ModelError(f"cannot convert {source}: {reason}") from None
@@ -81,3 +81,22 @@ def convert_model(
             encoding="utf-8",
         )
     return target
+
+
+def _all_heads(base: type) -> type:
+    """The converter, with the attention CTranslate2 returns averaged over every head of the
+    last decoder layer (its default is one head): glossary placement reads where a name is
+    rendered from it (`toolkit.engines.ct2_place`)."""
+
+    class Converter(base):  # type: ignore[misc,valid-type]
+        def _load(self):  # noqa: ANN202 - CTranslate2's own signature
+            import numpy as np
+
+            spec = super()._load()
+            decoder = getattr(spec, "decoder", None)
+            heads = getattr(decoder, "num_heads", None)
+            if decoder is not None and heads and hasattr(decoder, "alignment_heads"):
+                decoder.alignment_heads = np.dtype("int16").type(int(heads))
+            return spec
+
+    return Converter

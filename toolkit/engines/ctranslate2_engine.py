@@ -1,18 +1,7 @@
 """Translation with CTranslate2: the same NLLB / M2M100 models, converted, int8 on CPU.
 
-CTranslate2 has no lexical constraints, so glossary terms are enforced by repair: decode
-normally, and only for segments whose output misses a required term (or shows a forbidden
-variant) re-decode once, greedily, from the best cut point with the term forced into the target
-prefix. The cut is where the term's first token is most probable. At beam 1 (term_search
-"logits", the default) that probability comes free from the first pass's output distributions
-(`return_logits_vocab`), so a repair costs one greedy continuation and nothing else; otherwise
-three cut points are scored teacher-forced in one `score_batch` call first ("score"). The
-continuation does not decode again what the first pass already said (`_continue_resync`): a
-term near the end gets its prefix fed in one pass and a short window decoded; elsewhere each
-segment stops as soon as its continuation re-joins the first output, whose rest is spliced in.
-A segment missing several terms is repaired one term per round; later rounds place their term
-from distributions already computed (the continuation's, and the previous output's where it
-re-joined), again without a scoring call (`first_pass_cuts`).
+Glossary terms: see `toolkit.engines.ct2_place` (the model's own rendering of a name is
+replaced by the glossary form; forcing at the start of the prefix where that cannot settle it).
 """
 
 from __future__ import annotations
@@ -21,15 +10,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from toolkit import languages
-from toolkit.engines.base import TEST_MODEL_MARKER, EngineInfo, Hypothesis, TermConstraint
-from toolkit.engines.ct2_repair import (  # noqa: F401
-    EOS,
-    LOGITS_BUDGET,
-    RESYNC_WINDOW,
-    RepairSearch,
-    _Repair,
-    find_rejoin,
+from toolkit.engines.base import (
+    AT_LIMIT,
+    TEST_MODEL_MARKER,
+    EngineInfo,
+    Hypothesis,
+    TermConstraint,
 )
+from toolkit.engines.ct2_place import EOS, CT2Placement, Output
 from toolkit.errors import ModelError, UsageError
 from toolkit.models import ResolvedModel, models_dir
 
@@ -67,7 +55,7 @@ def pick_ct2_device(device: str) -> str:
     return device
 
 
-class CTranslate2Engine(RepairSearch):
+class CTranslate2Engine(CT2Placement):
     """A converted NLLB / M2M100 model through `ctranslate2.Translator`, batched, length-sorted."""
 
     def __init__(
@@ -81,11 +69,6 @@ class CTranslate2Engine(RepairSearch):
         max_length: int = 512,
         compute_type: str = "default",
         fixed_new_tokens: int | None = None,
-        cut_points: int = 3,
-        term_search: str = "logits",
-        repair_beam: int = 1,
-        resync_window: int = RESYNC_WINDOW,
-        first_pass_cuts: bool = True,
     ) -> None:
         try:
             import ctranslate2
@@ -105,17 +88,6 @@ class CTranslate2Engine(RepairSearch):
         self.batch_size = batch_size
         self.max_length = max_length
         self.fixed_new_tokens = fixed_new_tokens
-        self.cut_points = max(1, cut_points)
-        if term_search not in ("logits", "score", "decode"):
-            raise UsageError(f"term_search {term_search}: choose logits, score or decode")
-        self.term_search = term_search
-        self.repair_beam = max(1, repair_beam)  # greedy: a forced prefix costs a full decode
-        self.resync_window = max(0, resync_window)  # 0: continue every repair to its end
-        self.repair_stats: dict[str, int] = {}  # how repairs ended (bench and tests read it)
-        # Later rounds place a term from the first pass's distributions where the output after
-        # a re-join is the first output's; False: score cut points (one call per round).
-        self.first_pass_cuts = first_pass_cuts
-        self.cut_stats: dict[str, int] = {}  # how cuts were chosen: first_pass or scored
         try:
             self.translator = ctranslate2.Translator(
                 str(folder),
@@ -215,48 +187,39 @@ class CTranslate2Engine(RepairSearch):
     ) -> list[Hypothesis]:
         sources = [self._src_tokens(t, src) for t in texts]
         min_len, max_len = self._lengths(sources)
-        # Output distributions cost a copy per step (vocabulary x 4 bytes): only asked for
-        # where a repair may use them, in chunks that keep them under LOGITS_BUDGET bytes.
-        want_logits = bool(
-            constraints
-            and any(constraints)
-            and self.term_search == "logits"
-            and self.beam_size == 1
+        terms = bool(constraints and any(constraints))
+        results = self.translator.translate_batch(
+            sources,
+            target_prefix=[[code] for _ in sources],
+            beam_size=self.beam_size,
+            max_batch_size=self.batch_size,
+            max_input_length=self.max_length,
+            min_decoding_length=min_len,
+            max_decoding_length=max_len,
+            return_scores=True,
+            return_end_token=True,
+            return_attention=terms,  # where a missing term's rendering stands
         )
-        chunk = len(sources)
-        if want_logits:
-            chunk = max(1, LOGITS_BUDGET // (4 * len(self.tokenizer) * max_len))
         out: list[Hypothesis] = []
-        tokens: list[list[str]] = []
-        first_pass: dict[int, tuple[dict[int, list[float | None]], list[float]]] = {}
-        for start in range(0, len(sources), chunk):
-            results = self.translator.translate_batch(
-                sources[start : start + chunk],
-                target_prefix=[[code] for _ in sources[start : start + chunk]],
-                beam_size=self.beam_size,
-                max_batch_size=self.batch_size,
-                max_input_length=self.max_length,
-                min_decoding_length=min_len,
-                max_decoding_length=max_len,
-                return_scores=True,
-                return_end_token=True,
-                return_logits_vocab=want_logits,
-            )
-            for res in results:
-                hyp = list(res.hypotheses[0])
-                tokens.append([t for t in hyp[1:] if t != EOS])
-                # CT2's score is the sum of the non-prefix token log-probs over the whole length.
-                total = float(res.scores[0]) * len(hyp)
-                n_gen = max(1, len(hyp) - 1)
-                out.append(self._hypothesis(hyp[1:], total / n_gen))
-                i = len(out) - 1
-                missing = self._missing(out[i].text, constraints[i]) if want_logits else []
-                if constraints and missing:
-                    first_pass[i] = self._read_fits(res.logits[0], tokens[i], missing)
-            del results
-        if constraints and any(constraints):
-            self._enforce(sources, code, out, tokens, constraints, max_len, first_pass)
+        outputs: list[Output] = []
+        for res in results:
+            hyp = list(res.hypotheses[0])
+            # CT2's score is the sum of the non-prefix token log-probs over the whole length.
+            total = float(res.scores[0]) * len(hyp)
+            out.append(self._hypothesis(hyp[1:], total / max(1, len(hyp) - 1)))
+            # attention row k: while writing output token k (the one after the language token
+            # being 0); the end token's row is dropped
+            att = [list(r) for r in res.attention[0]][: len(hyp) - 1] if terms else None
+            outputs.append(Output([t for t in hyp[1:] if t != EOS], hyp[-1] == EOS, att))
+        if terms and constraints is not None:
+            self._enforce(sources, texts, code, out, outputs, constraints, max_len)
         return out
+
+    def _hypothesis(self, tokens: list[str], logprob: float) -> Hypothesis:
+        """`tokens` without the language token; the end token counts as generated."""
+        words = [t for t in tokens if t != EOS]
+        cut = {} if EOS in tokens else {AT_LIMIT: 1.0}  # the decoding limit ended it
+        return Hypothesis(self._decode(words), logprob, len(tokens), cut)
 
 
 __all__ = ["CTranslate2Engine", "find_converted", "is_ct2_folder"]

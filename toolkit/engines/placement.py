@@ -1,4 +1,7 @@
-"""Put a forced term where the model would put its own rendering of the name.
+"""Fallback of the transformers engine: force a term the span placement could not settle.
+
+The first choice is `toolkit.engines.spans` (the model's own rendering replaced); the rows it
+leaves without a term get this module's plan (round 1 of issue 23), which guarantees presence.
 
 Banning end-of-sentence until a term appears makes a model with preferences write its own
 translation, then filler, then the term at the length limit, its own rendering of the name

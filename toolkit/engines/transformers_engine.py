@@ -9,6 +9,7 @@ from typing import Any
 
 from toolkit import languages
 from toolkit.engines.base import AT_LIMIT, EngineInfo, Hypothesis, TermConstraint
+from toolkit.engines.transformers_place import SpanPlacement
 from toolkit.errors import ModelError
 from toolkit.models import ResolvedModel, offline_message
 
@@ -30,7 +31,7 @@ def pick_device(device: str) -> str:
     return device
 
 
-class TransformersEngine:
+class TransformersEngine(SpanPlacement):
     """NLLB / M2M100 through `AutoModelForSeq2SeqLM`, batched and length-sorted."""
 
     def __init__(
@@ -132,10 +133,14 @@ class TransformersEngine:
         }
         rows = self._term_rows(constraints) if constraints else None
         with torch.inference_mode():
-            out = self._generate(enc, kwargs, rows, None, max_new)
-            if rows is not None:
-                out = self._place_terms(enc, kwargs, rows, out, max_new)
-            logprobs = self._mean_logprobs(enc, out)
+            bans = rows if rows is not None and any(r.forbidden for r in rows) else None
+            out = self._generate(enc, kwargs, bans, None, max_new)
+            if rows is None or constraints is None:
+                logprobs = self._mean_logprobs(enc, out)
+            else:
+                out, logprobs = self._with_terms(
+                    enc, texts, constraints, kwargs, rows, out, max_new
+                )
         decoded = self.tokenizer.batch_decode(out, skip_special_tokens=True)
         pad, eos = self.tokenizer.pad_token_id, self.tokenizer.eos_token_id
         return [
@@ -147,6 +152,28 @@ class TransformersEngine:
             )
             for text, lp, row in zip(decoded, logprobs, out, strict=True)
         ]
+
+    def _with_terms(
+        self,
+        enc: Any,
+        texts: list[str],
+        constraints: list[list[TermConstraint]],
+        kwargs: dict[str, Any],
+        rows: list[Any],
+        out: Any,
+        max_new: int,
+    ) -> tuple[Any, list[float]]:
+        """Replace the model's renderings by the terms; force what that cannot settle."""
+        pad = int(self.tokenizer.pad_token_id)
+        seqs, logprobs, left = self._place_spans(enc, texts, constraints, out)
+        if left:  # the guarantee: forcing, as before, for the rows still missing a term
+            sub = {k: v[self._index(left)] for k, v in enc.items()}
+            free = self._pad([seqs[i] for i in left], pad)
+            forced = self._place_terms(sub, kwargs, [rows[i] for i in left], free, max_new)
+            for i, row, lp in zip(left, forced, self._mean_logprobs(sub, forced), strict=True):
+                seqs[i] = [t for t in row.tolist() if t != pad]
+                logprobs[i] = lp
+        return self._pad(seqs, pad), logprobs
 
     def _term_rows(self, constraints: list[list[TermConstraint]]) -> list[Any] | None:
         """Token strings of each row's terms (see toolkit.engines.constraints), or None."""

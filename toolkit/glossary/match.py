@@ -369,7 +369,7 @@ def constraints_for(glossary: Glossary, hits: list[TermHit], tgt: str) -> list[T
                 for f in concept.forbidden(code)
                 if not any(n not in own and n != f and contains(n, f, code) for n in needed)
             )
-            result.append(TermConstraint(concept.id, tuple(forms), forbidden))
+            result.append(TermConstraint(concept.id, tuple(forms), forbidden, hit.text))
     return result
 
 

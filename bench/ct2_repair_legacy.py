@@ -1,4 +1,8 @@
-"""The glossary repair search of the CTranslate2 engine (see `toolkit.engines.ctranslate2_engine`).
+"""BENCH ONLY: the round-1 glossary repair search of the CTranslate2 engine, kept to compare.
+
+Replaced in the product by `toolkit.engines.ct2_place` (the model's own rendering replaced);
+`bench/translate_speed.py` and `bench/term_placement.py --legacy-ct2` still measure it through
+`LegacyCT2Engine`. What follows is the round-1 description.
 
 CTranslate2 has no lexical constraints: a segment whose output misses a required term is decoded
 again from a cut point with the term forced into the target prefix. `RepairSearch` holds that
@@ -13,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from toolkit.engines.base import AT_LIMIT, Hypothesis, TermConstraint
+from toolkit.engines.ctranslate2_engine import CTranslate2Engine
+from toolkit.errors import UsageError
 
 EOS = "</s>"
 LOGITS_BUDGET = 256 * 1024 * 1024  # bytes of first-pass output distributions held at once
@@ -635,3 +641,81 @@ class RepairSearch:
                 rep.tokens = [t for t in out[1:] if t != EOS]
                 rep.ended = out[-1] == EOS
                 rep.locked, rep.logprob = len(prefix) - 1, mean
+
+
+class LegacyCT2Engine(RepairSearch, CTranslate2Engine):
+    """The round-1 engine: first-pass distributions, cut scoring, re-synchronised repairs."""
+
+    def __init__(
+        self,
+        model: object,
+        *,
+        cut_points: int = 3,
+        term_search: str = "logits",
+        repair_beam: int = 1,
+        resync_window: int = RESYNC_WINDOW,
+        first_pass_cuts: bool = True,
+        **options: object,
+    ) -> None:
+        CTranslate2Engine.__init__(self, model, **options)  # type: ignore[arg-type]
+        self.cut_points = max(1, cut_points)
+        if term_search not in ("logits", "score", "decode"):
+            raise UsageError(f"term_search {term_search}: choose logits, score or decode")
+        self.term_search = term_search
+        self.repair_beam = max(1, repair_beam)
+        self.resync_window = max(0, resync_window)
+        self.repair_stats: dict[str, int] = {}
+        self.first_pass_cuts = first_pass_cuts
+        self.cut_stats: dict[str, int] = {}
+
+    def _translate_batch(
+        self,
+        texts: list[str],
+        src: str,
+        code: str,
+        constraints: list[list[TermConstraint]] | None,
+    ) -> list[Hypothesis]:
+        sources = [self._src_tokens(t, src) for t in texts]
+        min_len, max_len = self._lengths(sources)
+        # Output distributions cost a copy per step (vocabulary x 4 bytes): only asked for
+        # where a repair may use them, in chunks that keep them under LOGITS_BUDGET bytes.
+        want_logits = bool(
+            constraints
+            and any(constraints)
+            and self.term_search == "logits"
+            and self.beam_size == 1
+        )
+        chunk = len(sources)
+        if want_logits:
+            chunk = max(1, LOGITS_BUDGET // (4 * len(self.tokenizer) * max_len))
+        out: list[Hypothesis] = []
+        tokens: list[list[str]] = []
+        first_pass: dict[int, tuple[dict[int, list[float | None]], list[float]]] = {}
+        for start in range(0, len(sources), chunk):
+            results = self.translator.translate_batch(
+                sources[start : start + chunk],
+                target_prefix=[[code] for _ in sources[start : start + chunk]],
+                beam_size=self.beam_size,
+                max_batch_size=self.batch_size,
+                max_input_length=self.max_length,
+                min_decoding_length=min_len,
+                max_decoding_length=max_len,
+                return_scores=True,
+                return_end_token=True,
+                return_logits_vocab=want_logits,
+            )
+            for res in results:
+                hyp = list(res.hypotheses[0])
+                tokens.append([t for t in hyp[1:] if t != EOS])
+                # CT2's score is the sum of the non-prefix token log-probs over the whole length.
+                total = float(res.scores[0]) * len(hyp)
+                n_gen = max(1, len(hyp) - 1)
+                out.append(self._hypothesis(hyp[1:], total / n_gen))
+                i = len(out) - 1
+                missing = self._missing(out[i].text, constraints[i]) if want_logits else []
+                if constraints and missing:
+                    first_pass[i] = self._read_fits(res.logits[0], tokens[i], missing)
+            del results
+        if constraints and any(constraints):
+            self._enforce(sources, code, out, tokens, constraints, max_len, first_pass)
+        return out

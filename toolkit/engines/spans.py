@@ -1,0 +1,282 @@
+"""Replace the model's own rendering of a concept by the glossary form (both engines).
+
+A model with preferences writes its own name for a glossary concept and wants to stop. Forcing
+the term elsewhere leaves that rendering beside it. Instead, for an output missing a term:
+1. the rendering's place: the output pieces whose cross-attention mass on the source term's
+   tokens is highest (a contiguous run around the peak), or a forbidden variant where it stands;
+2. a few cut candidates around that place at grapheme boundaries (pieces of Khmer, Lao and
+   Thai often straddle words), plus cuts where the form overlaps the text already;
+3. each candidate `text[:p] + form + text[q:]` is scored teacher-forced by the engine in one
+   batched call and the most probable wins: the model itself says where its rendering of the
+   name begins and ends. What follows the name is the model's own continuation.
+Candidates are texts, not token splices: the engine re-tokenises them, so pieces that merged
+the name with its neighbour do not leave half a word behind. The engine checks the result
+with the one "term present" rule and falls back to forcing where a placement fails.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from toolkit import languages
+
+COENG = "\u17d2"  # Khmer subscript sign: the next consonant belongs to the same cluster
+LEADING_VOWELS = set("\u0e40\u0e41\u0e42\u0e43\u0e44\u0ec0\u0ec1\u0ec2\u0ec3\u0ec4")
+PEAK_SHARE = 0.5  # pieces with at least this share of the peak mass render the term
+
+
+@dataclass
+class Job:
+    """One missing term of one output."""
+
+    row: int  # the engine's index of the output
+    term: int  # the term's index in the row's constraint list
+    text: str
+    spans: list[tuple[int, int]]  # character span of each output piece in `text`
+    forms: list[str]  # glossary forms, preferred first
+    mass: list[float] | None = None  # per piece: attention mass on the source term
+    fixed: tuple[int, int] | None = None  # a forbidden variant: replace exactly this
+    keep: list[tuple[int, int]] = field(default_factory=list)  # other terms: never cut into
+    cands: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+@dataclass
+class Choice:
+    text: str
+    span: tuple[int, int]  # the characters of the result that hold the form
+    cut: tuple[int, int]  # what was replaced in the job's text
+    logprob: float  # sum over the scored tokens
+    tokens: int
+
+
+def piece_text(pieces: Sequence[str]) -> tuple[str, list[tuple[int, int]]]:
+    """The text that sentencepiece pieces decode to and each piece's span in it."""
+    text, spans = "", []
+    for piece in pieces:
+        chunk = piece.replace("\u2581", " ")
+        if not text:
+            chunk = chunk.lstrip()
+        body = len(chunk) - len(chunk.lstrip())
+        spans.append((len(text) + body, len(text) + len(chunk)))
+        text += chunk
+    return text, spans
+
+
+def source_span(offsets: Sequence[tuple[int, int]], text: str, term: str) -> list[int]:
+    """Indices of the source tokens (character `offsets`) that cover `term` in `text`."""
+    if not term:
+        return []
+    at = text.find(term)
+    if at < 0:
+        at = text.lower().find(term.lower())
+    if at < 0:
+        return []
+    end = at + len(term)
+    return [i for i, (a, b) in enumerate(offsets) if b > a and a < end and b > at]
+
+
+def is_boundary(text: str, p: int) -> bool:
+    """A cut at `p` keeps graphemes and Latin words whole."""
+    if p <= 0 or p >= len(text):
+        return True
+    prev, ch = text[p - 1], text[p]
+    if unicodedata.category(ch) in ("Mn", "Mc", "Me") or prev == COENG or prev in LEADING_VOWELS:
+        return False
+    latin = {languages.script_of(prev), languages.script_of(ch)} & {"Latn"}
+    return not (latin and (prev.isalnum() and ch.isalnum()))
+
+
+def core(job: Job) -> tuple[int, int] | None:
+    """Character span of the pieces that render the term (the run around the attention peak)."""
+    if job.fixed is not None:
+        return job.fixed
+    mass = job.mass
+    if not mass or not job.spans:
+        return None
+    n = min(len(mass), len(job.spans))
+    peak = max(range(n), key=lambda k: mass[k])
+    lo = hi = peak
+    while lo > 0 and mass[lo - 1] >= PEAK_SHARE * mass[peak]:
+        lo -= 1
+    while hi + 1 < n and mass[hi + 1] >= PEAK_SHARE * mass[peak]:
+        hi += 1
+    return job.spans[lo][0], job.spans[hi][1]
+
+
+def candidates(job: Job) -> list[tuple[int, int, str]]:
+    """As `_candidates`, without those that cut into another term already in the text (then
+    the term goes right after such a term, or at the end)."""
+    out = [c for c in _candidates(job) if not _hits(c[0], c[1], job.keep)]
+    if out or not job.keep:
+        return out
+    stops = sorted({b for _, b in job.keep} | {len(job.text)})
+    return [(p, p, f) for p in stops for f in job.forms]
+
+
+def _hits(p: int, q: int, keep: list[tuple[int, int]]) -> bool:
+    return any((p < b and a < q) if q > p else a < p < b for a, b in keep)
+
+
+def keep_spans(text: str, forms: list[str]) -> list[tuple[int, int]]:
+    """Where each of `forms` stands in `text` (every occurrence)."""
+    out = []
+    for f in forms:
+        at = text.find(f) if f else -1
+        while at >= 0:
+            out.append((at, at + len(f)))
+            at = text.find(f, at + 1)
+    return out
+
+
+def _candidates(job: Job) -> list[tuple[int, int, str]]:
+    """(p, q, form): replace text[p:q] by form. At most two starts and two ends per form:
+    the attention core's edges (moved to a boundary) and, where the text already holds the
+    form's beginning or end near the core, that edge; else the next boundary outwards."""
+    text = job.text
+    span = core(job)
+    if span is None:  # nothing says where: insert at a few boundaries (and at the end)
+        stops = [p for p in range(len(text) + 1) if is_boundary(text, p)]
+        picks = sorted({stops[(i * (len(stops) - 1)) // 3] for i in range(4)} if stops else {0})
+        return [(p, p, f) for p in picks for f in job.forms]
+    s, e = span
+    if job.fixed is not None:
+        return [(s, e, f) for f in job.forms]
+    lo, hi = _piece_start(job, s), _piece_end(job, e)
+    out: list[tuple[int, int, str]] = []
+    for form in job.forms:
+        s0, e0 = _snap(text, s, -1), _snap(text, e, 1)
+        s1 = _overlap_start(text, lo, e, form)
+        e1 = _overlap_end(text, s, hi, form)
+        s1 = s1 if s1 is not None and s1 != s0 else _step(text, s0, -1, lo)
+        e1 = e1 if e1 is not None and e1 != e0 else _step(text, e0, 1, hi)
+        starts = sorted({s0, s1})
+        ends = sorted({e0, e1})
+        out += [(p, q, form) for p in starts for q in ends if q > p]
+    return out or [(s, e, f) for f in job.forms]
+
+
+def _snap(text: str, p: int, way: int) -> int:
+    """The nearest boundary at or beyond `p` in direction `way` (skipping spaces outwards)."""
+    while not is_boundary(text, p):
+        p += way
+    return p
+
+
+def _step(text: str, p: int, way: int, limit: int) -> int:
+    """The next boundary from `p` in direction `way`: the next word's far edge in spaced
+    (Latin) text, else the next grapheme boundary (not past the piece `limit`)."""
+    q = p + way
+    inside = 0 < q < len(text)
+    if inside and (_latin(text[min(p, q)]) or text[min(p, q)].isspace()):
+        while 0 < q < len(text) and text[q if way > 0 else q - 1].isspace():
+            q += way
+        while 0 < q < len(text) and not text[q if way > 0 else q - 1].isspace():
+            q += way
+        return q
+    while 0 < q < len(text) and not is_boundary(text, q):
+        if (way < 0 and q <= limit) or (way > 0 and q >= limit):
+            break
+        q += way
+    return max(0, min(len(text), q))
+
+
+def _piece_start(job: Job, s: int) -> int:
+    """Start of the piece before the one at `s` (a merged piece may hold the name's start)."""
+    before = [a for a, b in job.spans if b <= s]
+    return before[-1] if before else 0
+
+
+def _piece_end(job: Job, e: int) -> int:
+    after = [b for a, b in job.spans if a >= e]
+    return after[0] if after else len(job.text)
+
+
+def _overlap_start(text: str, lo: int, e: int, form: str) -> int | None:
+    """Where the form's beginning (two graphemes or more) already stands in text[lo:e]."""
+    for k in range(len(form), 1, -1):
+        if not is_boundary(form, k):
+            continue
+        at = text.find(form[:k], lo, e)
+        if at >= 0 and is_boundary(text, at):
+            return at
+    return None
+
+
+def _overlap_end(text: str, s: int, hi: int, form: str) -> int | None:
+    for k in range(len(form), 1, -1):
+        if not is_boundary(form, len(form) - k):
+            continue
+        at = text.rfind(form[-k:], s, hi)
+        if at >= 0 and is_boundary(text, at + k):
+            return at + k
+    return None
+
+
+def splice(text: str, p: int, q: int, form: str) -> tuple[str, tuple[int, int]]:
+    """text[:p] + form + text[q:], a space kept between Latin words."""
+    left, right = text[:p], text[q:]
+    if left and not left[-1].isspace() and _latin(left[-1]) and _latin(form[0]):
+        left += " "
+    if right and not right[0].isspace() and _latin(right[0]) and _latin(form[-1]):
+        right = " " + right
+    return left + form + right, (len(left), len(left) + len(form))
+
+
+def _latin(ch: str) -> bool:
+    return ch.isdigit() or languages.script_of(ch) == "Latn"
+
+
+Scorer = Callable[[list[int], list[str]], list[tuple[float, int]]]
+
+
+def place(jobs: list[Job], score: Scorer) -> dict[tuple[int, int], Choice]:
+    """The most probable candidate of every job (`score`: row indices and texts -> (sum of
+    token log-probs, tokens)), in two batched calls: each start with the first end, then the
+    other ends of the best start (three candidates scored where a grid has four)."""
+    for job in jobs:
+        job.cands = candidates(job)
+    first = [
+        [c for k, c in enumerate(j.cands) if c[0] not in {d[0] for d in j.cands[:k]}] for j in jobs
+    ]
+    best = _score_round(jobs, first, score, {})
+    second = []
+    for job, tried in zip(jobs, first, strict=True):
+        chosen = best.get((job.row, job.term))
+        p = chosen.cut[0] if chosen else None
+        second.append([c for c in job.cands if c[0] == p and c not in tried])
+    return _score_round(jobs, second, score, best)
+
+
+def _score_round(
+    jobs: list[Job],
+    cands: list[list[tuple[int, int, str]]],
+    score: Scorer,
+    best: dict[tuple[int, int], Choice],
+) -> dict[tuple[int, int], Choice]:
+    owners = [(job, c) for job, cs in zip(jobs, cands, strict=True) for c in cs]
+    texts = [splice(job.text, *c)[0] for job, c in owners]
+    scored = score([job.row for job, _ in owners], texts) if texts else []
+    for (job, (p, q, form)), text, (lp, n) in zip(owners, texts, scored, strict=True):
+        key = (job.row, job.term)
+        # mean, not sum: a sum prefers candidates that cut more of the sentence away
+        if key not in best or lp / max(1, n) > best[key].logprob / max(1, best[key].tokens):
+            best[key] = Choice(text, splice(job.text, p, q, form)[1], (p, q), lp, n)
+    return best
+
+
+def merge(text: str, choices: list[Choice]) -> tuple[str, int]:
+    """Apply non-overlapping choices made on the same `text`, right to left; how many applied."""
+    used: list[tuple[int, int]] = []
+    applied = text
+    count = 0
+    for ch in sorted(choices, key=lambda c: c.cut[0], reverse=True):
+        p, q = ch.cut
+        if any(p < b and a < max(q, p + 1) for a, b in used):
+            continue
+        form = ch.text[ch.span[0] : ch.span[1]]
+        applied = splice(applied, p, q, form)[0]
+        used.append((p, max(q, p + 1)))
+        count += 1
+    return applied, count
