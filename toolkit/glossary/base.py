@@ -27,6 +27,8 @@ STATUSES: tuple[str, ...] = ("verified", "proposed")
 SCOPES: tuple[str, ...] = ("kh", "la", "th", "vn", "intl")
 LEVELS: tuple[str, ...] = ("force", "check")
 CONTEXTS: tuple[str, ...] = ("any", "before-name", "address")
+# `gender`: m:ID or f:ID on the two rows of a title whose form depends on the person
+# (toolkit.glossary.gender).
 REQUIRED_COLUMNS: tuple[str, ...] = ("id", "type", "status", "source")
 # The canonical column order used when a new file is written.
 DEFAULT_COLUMNS: tuple[str, ...] = (
@@ -37,6 +39,7 @@ DEFAULT_COLUMNS: tuple[str, ...] = (
     "scope",
     "level",
     "context",
+    "gender",
     *(f"forbidden_{lang}" for lang in LANGS),
     "status",
     "source",
@@ -133,9 +136,10 @@ class TermHit:
     text: str  # the source text as written at [start, end)
     variant: str  # the glossary form that matched
     level: str = "force"  # force | check: only forced hits become decoding constraints
+    counterpart: str = ""  # gender unknown: the other gender's row, whose forms also verify
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "term_id": self.term_id,
             "level": self.level,
             "lang": self.lang,
@@ -144,6 +148,9 @@ class TermHit:
             "text": self.text,
             "variant": self.variant,
         }
+        if self.counterpart:
+            out["counterpart"] = self.counterpart
+        return out
 
 
 @dataclass(frozen=True)
