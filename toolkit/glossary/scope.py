@@ -18,7 +18,7 @@ from toolkit.glossary.match import SPACED, keyed
 # jurisdictions, then "other" for countries a Mekong glossary has no scoped concepts for.
 _WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {
-        "kh": ("cambodia", "cambodian", "khmer", "phnom penh"),
+        "kh": ("cambodia", "cambodian", "kampuchea", "khmer", "phnom penh"),
         "la": ("laos", "lao pdr", "lao", "vientiane"),
         "th": ("thailand", "thai", "bangkok", "siam"),
         "vn": ("viet nam", "vietnam", "vietnamese", "hanoi", "ha noi"),
