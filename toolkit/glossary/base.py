@@ -89,6 +89,11 @@ class Concept:
         return self.cells.get("scope", "").strip() or "intl"
 
     @property
+    def scopes(self) -> tuple[str, ...]:
+        """The jurisdictions a scoped concept belongs to ("kh la vn": a name several share)."""
+        return tuple(self.scope.split())
+
+    @property
     def level(self) -> str:
         return self.cells.get("level", "").strip() or "force"
 
@@ -100,8 +105,11 @@ class Concept:
         """(column, message) for an unknown scope, level or context value, else None."""
         for column, allowed in (("scope", SCOPES), ("level", LEVELS), ("context", CONTEXTS)):
             value = self.cells.get(column, "").strip()
-            if value and value not in allowed:
-                return column, f"'{value}' is not one of {', '.join(allowed)}"
+            parts = value.split() if column == "scope" and "intl" not in value.split() else [value]
+            bad = next((p for p in parts if p and p not in allowed), None)
+            if bad is not None:
+                hint = " (several countries: separated by spaces)" if column == "scope" else ""
+                return column, f"'{bad}' is not one of {', '.join(allowed)}{hint}"
         return None
 
     def terms(self, lang: str) -> list[str]:

@@ -216,13 +216,14 @@ class Entry:
     variant: str
     acronym: bool
     pattern: re.Pattern[str] | str
-    scope: str = "intl"
+    scope: tuple[str, ...] = ("intl",)
     level: str = "force"
     context: str = "any"
     generic: bool = False  # a scoped name that does not name its country ("Supreme Court")
     place: bool = False  # a place name: not matched as part of a language or people's name
     gender: str = ""  # m | f on a gendered title's row (toolkit.glossary.gender)
     counterpart: str = ""  # the other gender's row when this form does not tell the gender
+    proper: bool = False  # en, vi: an institution's or place's name counts only capitalised
 
 
 @dataclass
@@ -247,6 +248,8 @@ class Matcher:
                     continue  # inside a longer word (km, lo, th)
                 if entry.place and not context.place_name_here(text, start, end, self.lang):
                     continue  # a language, people, personal name or common word
+                if entry.proper and not text[start].isupper():
+                    continue  # en, vi: "quốc hội", "the national assembly" are common nouns
                 level = resolve(entry, text, start, end, self.lang, jurisdiction)
                 if level and context.applies(entry.context, text, start, end, self.lang):
                     hit = self._hit(entry, text, start, end, level)
@@ -284,16 +287,16 @@ def resolve(
     """The level a hit gets, or None when it is another country's body (see glossary.scope)."""
     from toolkit.glossary import scope
 
-    if entry.scope == "intl":
+    if entry.scope == ("intl",):
         return entry.level
     country = scope.qualifier(text, start, end, lang)
     if country is not None:
-        return entry.level if country == entry.scope else None
+        return entry.level if country in entry.scope else None
     if not entry.generic:
         return entry.level
     if jurisdiction is None:
         return "check"
-    return entry.level if jurisdiction == entry.scope else None
+    return entry.level if jurisdiction in entry.scope else None
 
 
 def matcher_for(glossary: Glossary, lang: str) -> Matcher:
@@ -318,8 +321,8 @@ def matcher_for(glossary: Glossary, lang: str) -> Matcher:
         sex, ungendered = gender.shared_forms(glossary, concept, code)
         for variant in concept.terms(code):
             acronym = is_acronym(variant, concept)
-            generic = concept.scope != "intl" and not names_own_country(
-                variant, concept.scope, code
+            generic = concept.scope != "intl" and not any(
+                names_own_country(variant, one, code) for one in concept.scopes
             )
             pattern = term_pattern(variant, code, acronym)
             entries.append(
@@ -328,13 +331,16 @@ def matcher_for(glossary: Glossary, lang: str) -> Matcher:
                     variant,
                     acronym,
                     pattern,
-                    concept.scope,
+                    concept.scopes,
                     concept.level,
                     concept.context,
                     generic,
                     concept.type == "place",
                     sex,
                     ungendered.get(keyed(variant, code).key, ""),
+                    code in SPACED
+                    and concept.type in ("institution", "place")
+                    and variant[:1].isupper(),
                 )
             )
     matcher = Matcher(code, entries)
