@@ -224,3 +224,53 @@ def test_lint_passes_the_shipped_base_and_finds_a_planted_neighbouring_letter(me
     result = mekong("glossary", "lint", planted)
     assert result.code == 1
     assert f"planted.tsv:{row}: lo: " in result.out and "U+0E32" in result.out
+
+
+# -- a name several countries share, and forms two concepts share -----------------------------
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "The National Assembly adopted the law."),
+        ("vi", "Quốc hội đã thông qua luật."),
+        ("km", "រដ្ឋសភាបានអនុម័តច្បាប់។"),
+        ("lo", "ສະພາແຫ່ງຊາດໄດ້ຮັບຮອງເອົາກົດໝາຍ."),
+        ("th", "สภาแห่งชาติได้ผ่านกฎหมายแล้ว"),
+    ],
+)
+def test_a_name_of_several_jurisdictions_resolves_to_any_of_them(shipped, lang, text):
+    assert found(shipped, text, lang, "vn")["national-assembly"] == "force"
+    assert found(shipped, text, lang, "la")["national-assembly"] == "force"
+    assert found(shipped, text, lang)["national-assembly"] == "check"
+    assert "national-assembly" not in found(shipped, text, lang, "th")
+
+
+def test_another_countrys_parliament_is_not_the_national_assembly(shipped):
+    assert "national-assembly" not in found(shipped, "Quốc hội Pháp đã họp.", "vi", "vn")
+    assert "national-assembly" not in found(shipped, "France's National Assembly met.", "en")
+
+
+def test_a_scope_with_an_unknown_country_names_file_and_row(tmp_path):
+    g = load_glossary(
+        small(tmp_path, "na\tinstitution\tAssembly\tក\tກ\tก\tQuốc hội\tkh mars\t\t\t\tproposed\ts")
+    )
+    with pytest.raises(GlossaryError, match=r"terms.tsv:2: scope: 'mars' is not one of"):
+        g.match("The Assembly met.", "en")
+
+
+def test_a_form_two_concepts_share_is_checked_not_forced(shipped):
+    assert found(shipped, "Bộ Nội vụ đã họp.", "vi") == {"min-interior": "check"}
+    assert found(shipped, "Bà Nguyễn Thị Bình phát biểu.", "vi") == {"title-ms": "check"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Student movements spread across Latin America."),
+        ("km", "ចលនានិស្សិតបានរីករាលដាលពាសពេញអាមេរិកឡាទីន។"),
+        ("lo", "ການເຄື່ອນໄຫວຂອງນັກສຶກສາໄດ້ແຜ່ຂະຫຍາຍໄປທົ່ວອາເມລິກາລາຕິນ."),
+        ("th", "ขบวนการนักศึกษาแพร่กระจายไปทั่วละตินอเมริกา"),
+        ("vi", "Phong trào sinh viên lan rộng khắp Mỹ Latinh."),
+    ],
+)
+def test_a_region_holding_a_country_name_is_not_the_country(shipped, lang, text):
+    assert found(shipped, text, lang) == {"place-latin-america": "force"}

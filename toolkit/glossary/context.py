@@ -97,8 +97,8 @@ _VI_PRONOUN_AFTER = frozenset(("ấy", "ta", "chị", "em"))
 
 def place_name_here(text: str, start: int, end: int, lang: str) -> bool:
     """Whether a place form found at text[start:end] is used as the place's name: not after a
-    language or people word, and in en and vi capitalised (vi "pháp" in "Tư pháp" is not
-    France) and, in vi, not a personal name or a pronoun ("ông Đức", "Anh ấy")."""
+    language or people word; in en and vi capitalised ("china" is porcelain, "pháp" in
+    "Bộ Tư pháp" is not France); in vi not a personal name or pronoun ("ông Đức", "Anh ấy")."""
     if after_people_word(text, start, lang):
         return False
     if lang not in SPACED:

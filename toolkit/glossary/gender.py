@@ -13,8 +13,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from toolkit.glossary.base import TermHit
+
 if TYPE_CHECKING:
     from toolkit.glossary.base import Concept, Glossary
+    from toolkit.glossary.match import Entry
 
 GENDERS = ("m", "f")
 _VALUE = re.compile(r"^([mf]):([\w.-]+)$")
@@ -76,3 +79,18 @@ def shared_forms(glossary: Glossary, concept: Concept, lang: str) -> tuple[str, 
     theirs = {keyed(t, lang).key for t in other.terms(lang)}
     mine = {keyed(t, lang).key: other.id for t in concept.terms(lang)}
     return parsed[0], {k: v for k, v in mine.items() if k in theirs}
+
+
+def hit_of(entry: Entry, text: str, start: int, end: int, lang: str, level: str) -> TermHit:
+    """The hit; a gendered title whose form does not tell the gender is `check` unless the
+    next word does ("H.E. Ms. ..."), and then it is the row of that gender."""
+    from toolkit.glossary.context import next_word
+
+    term_id, other = entry.term_id, entry.counterpart
+    if other:
+        said = said_by_next_word(next_word(text, end, lang), lang)
+        if said is None:
+            level = "check"
+        else:
+            term_id, other = (term_id if said == entry.gender else other), ""
+    return TermHit(term_id, lang, start, end, text[start:end], entry.variant, level, other)

@@ -13,6 +13,7 @@ The longest match wins where matches overlap.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -223,7 +224,6 @@ class Entry:
     place: bool = False  # a place name: not matched as part of a language or people's name
     gender: str = ""  # m | f on a gendered title's row (toolkit.glossary.gender)
     counterpart: str = ""  # the other gender's row when this form does not tell the gender
-    proper: bool = False  # en, vi: an institution's or place's name counts only capitalised
 
 
 @dataclass
@@ -234,7 +234,7 @@ class Matcher:
     entries: list[Entry]
 
     def find(self, text: str, jurisdiction: str | None = None) -> list[TermHit]:
-        from toolkit.glossary import context
+        from toolkit.glossary import context, gender, scope
 
         lower = keyed(text, self.lang, lower=True)
         cased = keyed(text, self.lang, lower=False)
@@ -248,55 +248,29 @@ class Matcher:
                     continue  # inside a longer word (km, lo, th)
                 if entry.place and not context.place_name_here(text, start, end, self.lang):
                     continue  # a language, people, personal name or common word
-                if entry.proper and not text[start].isupper():
-                    continue  # en, vi: "quốc hội", "the national assembly" are common nouns
-                level = resolve(entry, text, start, end, self.lang, jurisdiction)
+                level = scope.resolve(entry, text, start, end, self.lang, jurisdiction)
                 if level and context.applies(entry.context, text, start, end, self.lang):
-                    hit = self._hit(entry, text, start, end, level)
+                    hit = gender.hit_of(entry, text, start, end, self.lang, level)
                     candidates.append((start, end, number, hit))
-        # longest first; among equals, the earliest, then glossary order (stable sort)
-        candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
+        # longest first; among equals, the earliest, then a checked concept before a forced
+        # one (a shared form commits to nothing: vi "Bà" is Ms. before it is a woman's H.E.),
+        # then glossary order (stable sort)
+        candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0], c[3].level != "check"))
         taken: list[tuple[int, int, int, TermHit]] = []
         for cand in candidates:
             if all(cand[1] <= t[0] or cand[0] >= t[1] for t in taken):
                 taken.append(cand)
         taken.sort(key=lambda c: (c[0], c[1], c[2]))
-        return [hit for _, _, _, hit in taken]
-
-    def _hit(self, entry: Entry, text: str, start: int, end: int, level: str) -> TermHit:
-        """The hit; a gendered title whose form does not tell the gender is `check` unless the
-        next word does ("H.E. Ms. ..."), and then it is the row of that gender."""
-        term_id, counterpart = entry.term_id, entry.counterpart
-        if counterpart:
-            from toolkit.glossary import context, gender
-
-            said = gender.said_by_next_word(context.next_word(text, end, self.lang), self.lang)
-            if said is None:
-                level = "check"
-            else:
-                term_id = term_id if said == entry.gender else counterpart
-                counterpart = ""
-        return TermHit(
-            term_id, self.lang, start, end, text[start:end], entry.variant, level, counterpart
-        )
+        return [_unless_ambiguous(hit, candidates) for _, _, _, hit in taken]
 
 
-def resolve(
-    entry: Entry, text: str, start: int, end: int, lang: str, jurisdiction: str | None
-) -> str | None:
-    """The level a hit gets, or None when it is another country's body (see glossary.scope)."""
-    from toolkit.glossary import scope
-
-    if entry.scope == ("intl",):
-        return entry.level
-    country = scope.qualifier(text, start, end, lang)
-    if country is not None:
-        return entry.level if country in entry.scope else None
-    if not entry.generic:
-        return entry.level
-    if jurisdiction is None:
-        return "check"
-    return entry.level if jurisdiction in entry.scope else None
+def _unless_ambiguous(hit: TermHit, candidates: list[tuple[int, int, int, TermHit]]) -> TermHit:
+    """A form two concepts share at the same place (vi "Bộ Nội vụ": Interior or Home Affairs;
+    "Bà": Ms. or a woman's H.E.) does not say which is meant: checked, not forced."""
+    same = {h.term_id for s, e, _, h in candidates if (s, e) == (hit.start, hit.end)}
+    if len(same) > 1 and hit.level == "force":
+        return dataclasses.replace(hit, level="check")
+    return hit
 
 
 def matcher_for(glossary: Glossary, lang: str) -> Matcher:
@@ -338,9 +312,6 @@ def matcher_for(glossary: Glossary, lang: str) -> Matcher:
                     concept.type == "place",
                     sex,
                     ungendered.get(keyed(variant, code).key, ""),
-                    code in SPACED
-                    and concept.type in ("institution", "place")
-                    and variant[:1].isupper(),
                 )
             )
     matcher = Matcher(code, entries)
