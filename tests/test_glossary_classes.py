@@ -274,3 +274,21 @@ def test_a_form_two_concepts_share_is_checked_not_forced(shipped):
 )
 def test_a_region_holding_a_country_name_is_not_the_country(shipped, lang, text):
     assert found(shipped, text, lang) == {"place-latin-america": "force"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "country"),
+    [
+        ("km", "កម្ពុជារៀបចំវេទិកា។\n\nចៅក្រមកម្ពុជា និងតុលាការកំពូលចូលរួម។\n", "kh"),
+        ("lo", "ສປປ ລາວ ເປັນເຈົ້າພາບ.\n\nຜູ້ພິພາກສາລາວ ແລະ ສານສູງສຸດ ເຂົ້າຮ່ວມ.\n", "la"),
+        ("th", "ประเทศไทยเป็นเจ้าภาพ\n\nผู้พิพากษาไทยและศาลฎีกาเข้าร่วม\n", "th"),
+        ("vi", "Việt Nam đăng cai diễn đàn.\n\nThẩm phán Việt Nam và Tòa án tối cao dự.\n", "vn"),
+    ],
+)
+def test_translate_prints_the_detected_jurisdiction(mekong, workdir, tiny_model, lang, text,
+                                                     country):  # fmt: skip
+    (workdir / "doc.txt").write_text(text, encoding="utf-8")
+    args = ["translate", "doc.txt", "--src", lang, "--tgt", "en", "--model", tiny_model]
+    result = mekong(*args, "--threads", "1", "--no-adequacy")
+    assert result.code == 0, result.err
+    assert f"jurisdiction: {country} (detected from the document)" in result.err
