@@ -1,14 +1,16 @@
 """Benchmark: do professional translators use the glossary's form where the glossary matches?
 
-Runs the shipped glossary matcher over the English side of ../shared/eval/ntrex-dev and, for
-every hit, checks whether the line-aligned human translation (km, lo, th, vi) contains one of the
-concept's target forms, with the same normalisation verification uses. Prints, per language and
-enforcement level, the hits and the share present; `--list` writes the disagreements (one a line:
-language, level, concept, line, the English match) for a terminologist to judge.
+Runs the shipped glossary matcher over one side of ../shared/eval/ntrex-dev (English by
+default, `--src all` for every language as source) and, for every hit, checks whether each
+line-aligned human text in the other languages contains one of the concept's target forms,
+with the same normalisation verification uses (a gendered title of unknown gender: either
+row's forms). Prints, per target language and enforcement level, the hits and the share
+present; `--list` writes the disagreements (one a line: source and target language, level,
+concept, line, the source match, the glossary form) for a terminologist to judge.
 The data is read at run time; nothing of it is stored in the repository.
 
     python bench/glossary_ntrex.py [--data ../shared/eval/ntrex-dev] [--jurisdiction kh]
-                                   [--list disagreements.tsv]
+                                   [--src en|km|lo|th|vi|all] [--list disagreements.tsv]
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-TARGETS = ("km", "lo", "th", "vi")
+LANGS = ("en", "km", "lo", "th", "vi")
 
 
 def _level(glossary, hit) -> str:  # noqa: ANN001 - glossary objects
@@ -32,19 +34,22 @@ def _level(glossary, hit) -> str:  # noqa: ANN001 - glossary objects
     return concept.cells.get("level", "") or "force" if concept else "force"
 
 
-def run(data: Path, glossary_path: Path, jurisdiction: str | None, listing: Path | None) -> None:
+def run(
+    data: Path, glossary_path: Path, jurisdiction: str | None, listing: Path | None, lang: str
+) -> None:
     from toolkit.glossary import fileio
     from toolkit.glossary.match import contains, target_forms
 
     glossary = fileio.load_glossary(glossary_path)
-    src = (data / "en.txt").read_text(encoding="utf-8").splitlines()
-    tgts = {t: (data / f"{t}.txt").read_text(encoding="utf-8").splitlines() for t in TARGETS}
+    src = (data / f"{lang}.txt").read_text(encoding="utf-8").splitlines()
+    targets = tuple(t for t in LANGS if t != lang)
+    tgts = {t: (data / f"{t}.txt").read_text(encoding="utf-8").splitlines() for t in targets}
     hits_n: Counter[tuple[str, str]] = Counter()
     ok_n: Counter[tuple[str, str]] = Counter()
     rows: list[str] = []
     kwargs = {"jurisdiction": jurisdiction} if jurisdiction else {}
     for number, line in enumerate(src, start=1):
-        hits = glossary.match(line, "en", **kwargs)
+        hits = glossary.match(line, lang, **kwargs)
         seen: set[str] = set()
         for hit in hits:
             if hit.term_id in seen:
@@ -52,19 +57,24 @@ def run(data: Path, glossary_path: Path, jurisdiction: str | None, listing: Path
             seen.add(hit.term_id)
             concept = glossary.get(hit.term_id)
             level = _level(glossary, hit)
-            for tgt in TARGETS:
+            for tgt in targets:
                 forms = target_forms(concept, hit, tgt)
+                other = glossary.get(getattr(hit, "counterpart", "") or "")
+                forms += target_forms(other, hit, tgt) if other else []
                 if not forms:
                     continue
                 hits_n[(tgt, level)] += 1
                 if any(contains(tgts[tgt][number - 1], f, tgt) for f in forms):
                     ok_n[(tgt, level)] += 1
                 else:
-                    rows.append(f"{tgt}\t{level}\t{hit.term_id}\t{number}\t{hit.text}\t{forms[0]}")
+                    rows.append(
+                        f"{lang}\t{tgt}\t{level}\t{hit.term_id}\t{number}\t{hit.text}\t{forms[0]}"
+                    )
     levels = sorted({lv for _, lv in hits_n})
-    print(f"glossary {glossary_path.name} ({glossary.version}) on {data} ({len(src)} lines)")
+    where = f"{data} ({len(src)} lines), source {lang}"
+    print(f"glossary {glossary_path.name} ({glossary.version}) on {where}")
     print(f"{'lang':<5}{'level':<7}{'hits':>6}{'present':>9}{'share':>8}")
-    for tgt in TARGETS:
+    for tgt in targets:
         for level in levels:
             n = hits_n[(tgt, level)]
             if n:
@@ -72,8 +82,10 @@ def run(data: Path, glossary_path: Path, jurisdiction: str | None, listing: Path
                 print(f"{tgt:<5}{level:<7}{n:>6}{ok_n[(tgt, level)]:>9}{share:>8.1%}")
     print(f"disagreements: {len(rows)}")
     if listing:
-        header = "lang\tlevel\tconcept\tline\tenglish\tglossary_form\n"
-        listing.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+        header = "src\ttgt\tlevel\tconcept\tline\tsource_match\tglossary_form\n"
+        new = not listing.exists() or listing.stat().st_size == 0
+        with listing.open("a", encoding="utf-8") as fh:
+            fh.write((header if new else "") + "".join(r + "\n" for r in rows))
         print(f"listed in {listing}")
 
 
@@ -85,8 +97,12 @@ def main() -> None:
     )
     parser.add_argument("--jurisdiction", default=None)
     parser.add_argument("--list", type=Path, default=None, dest="listing")
+    parser.add_argument("--src", default="en", help="source language, or 'all' (one table each)")
     args = parser.parse_args()
-    run(args.data, args.glossary, args.jurisdiction, args.listing)
+    if args.listing and args.listing.exists():
+        args.listing.unlink()  # a fresh listing; each source language appends its rows
+    for lang in LANGS if args.src == "all" else (args.src,):
+        run(args.data, args.glossary, args.jurisdiction, args.listing, lang)
 
 
 if __name__ == "__main__":

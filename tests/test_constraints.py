@@ -105,13 +105,25 @@ def test_processor_rules():
 
 
 # -- end to end ---------------------------------------------------------------------------
+# At most two terms a sentence, each with words around it: the random-weight model's length
+# budget (2 x source tokens + 16) must hold the forced forms whatever the tokenizer learnt
+# from the glossary (long Thai forms split into many pieces), so the test does not depend on
+# vocabulary luck; it still fails when a term is not enforced.
 SPEECH = """Opening remarks
 
 Excellencies, ladies and gentlemen,
 
-On behalf of the Ministry of Justice of the Kingdom of Cambodia, I thank UNODC and UNICEF.
+On behalf of the Ministry of Justice, I would like to welcome you all here today.
 
-Mutual legal assistance and extradition between Lao PDR, Thailand and Viet Nam must improve.
+We are grateful to the Kingdom of Cambodia for hosting this meeting of our partners.
+
+I also thank UNODC and UNICEF for their support over many years of common work.
+
+Mutual legal assistance between our countries must improve in the coming years.
+
+Extradition requests between our countries should be answered without delay.
+
+Lao PDR and Thailand have signed an agreement with our friends from Viet Nam.
 """
 
 

@@ -239,7 +239,9 @@ def find_command(
 
 @glossary_app.command("import")
 def import_command(
-    source: Path = typer.Argument(..., help="File to import (.tsv, .csv, .tbx; '-': stdin)."),
+    source: Path = typer.Argument(
+        ..., help="File to import (.tsv, .csv, .tbx: TBX v3 or v2, detected; '-': stdin)."
+    ),
     glossary: Path | None = GLOSSARY_OPT,
     fmt: str | None = opts.format_option(FORMATS, None, "Default: by the file's suffix."),
     force: bool = typer.Option(False, "--force", help="Write even if lint finds new problems."),
@@ -278,13 +280,13 @@ def export_command(
     out_alias: Path | None = opts.OUT_ALIAS,
     force: bool = opts.FORCE,
 ) -> None:
-    """Write the glossary as TSV, CSV or TBX (v3 Basic).
+    """Write the glossary as TSV, CSV, TBX (tbx: TBX-Basic v3) or TBX v2 (tbx2: martif).
 
     Example: mekong glossary export --format tbx -o legal-institutional.tbx
     """
     out = opts.pick(output, out_alias)
     if fmt is None:
-        raise UsageError("missing option --format (tsv, csv or tbx)")
+        raise UsageError(f"missing option --format ({', '.join(FORMATS)})")
     kind = format_of(Path(f"x.{fmt}"), fmt)
     if out is not None:
         check_output(out, [_path(glossary)], force)

@@ -114,7 +114,8 @@ def translate_command(
     if terms is not None:
         from toolkit.engines.constraints import preflight
 
-        preflight(eng, terms, [s.text for s in segments], src_code, tgt_codes)
+        texts = [s.text for s in segments]
+        preflight(eng, terms, texts, src_code, tgt_codes, options.jurisdiction)
     result = _run_with_progress(doc, options, eng, segments)
     print_summary(result)
 

@@ -229,8 +229,16 @@ def _processor_class() -> type:
     return type("TermLogitsProcessor", (TermForcingProcessor, LogitsProcessor), {})
 
 
-def preflight(engine: Any, glossary: Any, texts: list[str], src: str, tgts: list[str]) -> None:
-    """Refuse, before any work, glossary terms of these texts that the model cannot produce.
+def preflight(
+    engine: Any,
+    glossary: Any,
+    texts: list[str],
+    src: str,
+    tgts: list[str],
+    jurisdiction: str | None = None,
+) -> None:
+    """Refuse, before any work, glossary terms of these texts that the model cannot produce
+    (matched as the translation will match them: with the document's jurisdiction).
 
     Raises GlossaryError naming the glossary file and row, so the user fixes the term (or runs
     with --no-glossary) instead of getting flagged segments without knowing why.
@@ -240,7 +248,7 @@ def preflight(engine: Any, glossary: Any, texts: list[str], src: str, tgts: list
     tokenizer = getattr(engine, "tokenizer", None)
     if tokenizer is None:
         return
-    hits = [glossary.match(t, src) for t in texts]
+    hits = [glossary.match(t, src, jurisdiction) for t in texts]
     for tgt in tgts:
         constraints = [glossary.constraints(h, tgt) for h in hits]
         _, unusable = plan_rows(tokenizer, constraints)

@@ -27,6 +27,8 @@ STATUSES: tuple[str, ...] = ("verified", "proposed")
 SCOPES: tuple[str, ...] = ("kh", "la", "th", "vn", "intl")
 LEVELS: tuple[str, ...] = ("force", "check")
 CONTEXTS: tuple[str, ...] = ("any", "before-name", "address")
+# `gender`: m:ID or f:ID on the two rows of a title whose form depends on the person
+# (toolkit.glossary.gender).
 REQUIRED_COLUMNS: tuple[str, ...] = ("id", "type", "status", "source")
 # The canonical column order used when a new file is written.
 DEFAULT_COLUMNS: tuple[str, ...] = (
@@ -37,6 +39,7 @@ DEFAULT_COLUMNS: tuple[str, ...] = (
     "scope",
     "level",
     "context",
+    "gender",
     *(f"forbidden_{lang}" for lang in LANGS),
     "status",
     "source",
@@ -86,6 +89,11 @@ class Concept:
         return self.cells.get("scope", "").strip() or "intl"
 
     @property
+    def scopes(self) -> tuple[str, ...]:
+        """The jurisdictions a scoped concept belongs to ("kh la vn": a name several share)."""
+        return tuple(self.scope.split())
+
+    @property
     def level(self) -> str:
         return self.cells.get("level", "").strip() or "force"
 
@@ -97,8 +105,11 @@ class Concept:
         """(column, message) for an unknown scope, level or context value, else None."""
         for column, allowed in (("scope", SCOPES), ("level", LEVELS), ("context", CONTEXTS)):
             value = self.cells.get(column, "").strip()
-            if value and value not in allowed:
-                return column, f"'{value}' is not one of {', '.join(allowed)}"
+            parts = value.split() if column == "scope" and "intl" not in value.split() else [value]
+            bad = next((p for p in parts if p and p not in allowed), None)
+            if bad is not None:
+                hint = " (several countries: separated by spaces)" if column == "scope" else ""
+                return column, f"'{bad}' is not one of {', '.join(allowed)}{hint}"
         return None
 
     def terms(self, lang: str) -> list[str]:
@@ -133,9 +144,10 @@ class TermHit:
     text: str  # the source text as written at [start, end)
     variant: str  # the glossary form that matched
     level: str = "force"  # force | check: only forced hits become decoding constraints
+    counterpart: str = ""  # gender unknown: the other gender's row, whose forms also verify
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "term_id": self.term_id,
             "level": self.level,
             "lang": self.lang,
@@ -144,6 +156,9 @@ class TermHit:
             "text": self.text,
             "variant": self.variant,
         }
+        if self.counterpart:
+            out["counterpart"] = self.counterpart
+        return out
 
 
 @dataclass(frozen=True)

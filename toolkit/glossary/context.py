@@ -89,6 +89,31 @@ def after_people_word(text: str, start: int, lang: str) -> bool:
     return any(before.endswith(w) for w in _LANGUAGE_PEOPLE.get(lang, ()))
 
 
+# vi words before a capitalised syllable that make it a personal name ("ông Đức", "chị Nga"),
+# and after one that make it a pronoun ("Anh ấy"): one-syllable country names are given names.
+_VI_KIN = frozenset(("ông", "bà", "anh", "chị", "em", "cô", "chú", "bác", "cậu", "dì"))
+_VI_PRONOUN_AFTER = frozenset(("ấy", "ta", "chị", "em"))
+
+
+def place_name_here(text: str, start: int, end: int, lang: str) -> bool:
+    """Whether a place form found at text[start:end] is used as the place's name: not after a
+    language or people word; in en and vi capitalised ("china" is porcelain, "pháp" in
+    "Bộ Tư pháp" is not France); in vi not a personal name or pronoun ("ông Đức", "Anh ấy")."""
+    if after_people_word(text, start, lang):
+        return False
+    if lang not in SPACED:
+        return True
+    if not text[start : start + 1].isupper():
+        return False
+    if lang != "vi" or " " in text[start:end].strip():
+        return True
+    words = text[:start].split()
+    previous = words[-1] if words else ""
+    if previous.lower() in _VI_KIN or (previous[:1].isupper() and previous[-1:].isalpha()):
+        return False
+    return next_word(text, end, lang).lower() not in _VI_PRONOUN_AFTER
+
+
 def word_bounds(text: str, lang: str) -> frozenset[int] | None:
     """Text offsets where a word may begin or end (km, lo, th); None where spaces decide."""
     if lang in SPACED:

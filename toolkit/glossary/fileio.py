@@ -35,7 +35,7 @@ def load_glossary(path: str | Path, fmt: str | None = None) -> Glossary:
     p = Path(path)
     name = display_name(path)
     if is_stdio(path) and not fmt:
-        raise UsageError("a glossary on stdin needs --format (tsv, csv or tbx)")
+        raise UsageError(f"a glossary on stdin needs --format ({', '.join(FORMATS)})")
     kind = format_of(p, fmt)
     try:
         data = read_input_bytes(path, MAX_BYTES, "glossary file")

@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from toolkit import languages
+from toolkit.glossary import gender
 from toolkit.glossary.base import STATUSES, TRUE_VALUES, TYPES, Glossary
 from toolkit.glossary.cells import cell_problem
 from toolkit.glossary.match import ZERO_WIDTH, is_acronym, keyed
@@ -54,11 +55,15 @@ def lint(glossary: Glossary) -> list[Problem]:
         column_problem = concept.column_problem()
         if column_problem:
             report(*column_problem)
+        if (gender_problem := gender.problem(glossary, concept)) is not None:
+            report("gender", gender_problem)
         dnt = concept.cells.get("dnt", "").strip().lower()
         if dnt and dnt not in (*TRUE_VALUES, "no", "false", "0"):
             report("dnt", f"'{dnt}' is not yes or empty")
         for column, value in concept.cells.items():
             _check_cell(column, value, report)
+        parsed = gender.parse(concept.cells.get("gender", ""))
+        partner = parsed[1] if parsed else None
         for lang in langs:
             cell = concept.cells.get(lang, "")
             variants = [v.strip() for v in cell.split("|")] if cell.strip() else []
@@ -73,7 +78,8 @@ def lint(glossary: Glossary) -> list[Problem]:
                     _check_script(variant, lang, report)
                 key = (lang, _key(variant, lang, is_acronym(variant, concept)))
                 owner = term_owner.get(key)
-                if owner and owner[0] != cid:  # can be the same word: warn, don't refuse
+                if owner and owner[0] != cid and owner[0] != partner:
+                    # the same word in two concepts: warn, don't refuse (gender rows share)
                     message = f"'{variant}' is also a term of '{owner[0]}' (row {owner[1]})"
                     problems.append(Problem(row, lang, message, warning=True))
                 elif not owner:

@@ -13,6 +13,7 @@ The longest match wins where matches overlap.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -41,7 +42,9 @@ _PUNCT_MAP = str.maketrans(
         "\u00a0": " ",
     }
 )
-_AM = str.maketrans({"\u0eb3": "\u0ecd\u0eb2", "\u0e33": "\u0e4d\u0e32"})
+# AM precomposed = NIGGAHITA + AA (Lao, Thai); Lao RO = LO: foreign names are written with
+# either (ອາເມຣິກາ / ອາເມລິກາ, ຣັດເຊຍ / ລັດເຊຍ), the reformed spelling has only ລ.
+_AM = str.maketrans({"\u0eb3": "\u0ecd\u0eb2", "\u0e33": "\u0e4d\u0e32", "\u0ea3": "\u0ea5"})
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # grave acute tilde hook dot-below
 _VOWELS = frozenset("aeiouyAEIOUY")
 _WORD = re.compile(r"\w+")
@@ -101,10 +104,11 @@ def keyed(text: str, lang: str, lower: bool = True) -> Keyed:
 
 def _spelling_key(piece: str, previous: str) -> str:
     """Spellings official text uses interchangeably, made equal: Khmer subscript DA = TA
-    (្ដ/្ត), and the Lao and Thai AM written precomposed or as NIGGAHITA + AA (ຳ/ໍາ, ำ/ํา)."""
+    (្ដ/្ត), the Lao and Thai AM written precomposed or as NIGGAHITA + AA (ຳ/ໍາ, ำ/ํา), and
+    Lao RO = LO (ຣ/ລ)."""
     if piece == "\u178a" and previous == "\u17d2":
         return "\u178f"
-    return piece.translate(_AM)
+    return piece.translate(_AM)  # also Lao RO = LO (ຣ/ລ), below
 
 
 def canonical_tones(word: str) -> str:
@@ -176,7 +180,7 @@ def term_pattern(term: str, lang: str, acronym: bool) -> re.Pattern[str] | str:
     suffix = ""
     if lang == "en" and key[-1:].isalpha():
         if acronym:
-            suffix = r"(?:'s|s)?"
+            suffix = r"(?:'s|s)?(?!\$)"  # "US$" is a currency, not the country
         else:
             parts.append(_plural(parts))
             suffix = r"(?:'s|')?"
@@ -213,11 +217,13 @@ class Entry:
     variant: str
     acronym: bool
     pattern: re.Pattern[str] | str
-    scope: str = "intl"
+    scope: tuple[str, ...] = ("intl",)
     level: str = "force"
     context: str = "any"
     generic: bool = False  # a scoped name that does not name its country ("Supreme Court")
     place: bool = False  # a place name: not matched as part of a language or people's name
+    gender: str = ""  # m | f on a gendered title's row (toolkit.glossary.gender)
+    counterpart: str = ""  # the other gender's row when this form does not tell the gender
 
 
 @dataclass
@@ -228,58 +234,49 @@ class Matcher:
     entries: list[Entry]
 
     def find(self, text: str, jurisdiction: str | None = None) -> list[TermHit]:
-        from toolkit.glossary import context
+        from toolkit.glossary import context, gender, scope
 
         lower = keyed(text, self.lang, lower=True)
         cased = keyed(text, self.lang, lower=False)
         bounds = context.word_bounds(text, self.lang)
-        candidates: list[tuple[int, int, int, str]] = []
+        candidates: list[tuple[int, int, int, TermHit]] = []
         for number, entry in enumerate(self.entries):
             view = cased if entry.acronym else lower
             for ks, ke in _find_all(entry.pattern, view.key):
                 start, end = view.span(ks, ke)
                 if bounds is not None and (start not in bounds or end not in bounds):
                     continue  # inside a longer word (km, lo, th)
-                if entry.place and context.after_people_word(text, start, self.lang):
-                    continue
-                level = resolve(entry, text, start, end, self.lang, jurisdiction)
+                if entry.place and not context.place_name_here(text, start, end, self.lang):
+                    continue  # a language, people, personal name or common word
+                level = scope.resolve(entry, text, start, end, self.lang, jurisdiction)
                 if level and context.applies(entry.context, text, start, end, self.lang):
-                    candidates.append((start, end, number, level))
-        # longest first; among equals, the earliest, then glossary order (stable sort)
-        candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
-        taken: list[tuple[int, int, int, str]] = []
+                    hit = gender.hit_of(entry, text, start, end, self.lang, level)
+                    candidates.append((start, end, number, hit))
+        # longest first; among equals, the earliest, then a checked concept before a forced
+        # one (a shared form commits to nothing: vi "Bà" is Ms. before it is a woman's H.E.),
+        # then glossary order (stable sort)
+        candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0], c[3].level != "check"))
+        taken: list[tuple[int, int, int, TermHit]] = []
         for cand in candidates:
             if all(cand[1] <= t[0] or cand[0] >= t[1] for t in taken):
                 taken.append(cand)
-        taken.sort()
-        return [
-            TermHit(e.term_id, self.lang, s, end, text[s:end], e.variant, level)
-            for s, end, n, level in taken
-            for e in (self.entries[n],)
-        ]
+        taken.sort(key=lambda c: (c[0], c[1], c[2]))
+        return [_unless_ambiguous(hit, candidates) for _, _, _, hit in taken]
 
 
-def resolve(
-    entry: Entry, text: str, start: int, end: int, lang: str, jurisdiction: str | None
-) -> str | None:
-    """The level a hit gets, or None when it is another country's body (see glossary.scope)."""
-    from toolkit.glossary import scope
-
-    if entry.scope == "intl":
-        return entry.level
-    country = scope.qualifier(text, start, end, lang)
-    if country is not None:
-        return entry.level if country == entry.scope else None
-    if not entry.generic:
-        return entry.level
-    if jurisdiction is None:
-        return "check"
-    return entry.level if jurisdiction == entry.scope else None
+def _unless_ambiguous(hit: TermHit, candidates: list[tuple[int, int, int, TermHit]]) -> TermHit:
+    """A form two concepts share at the same place (vi "Bộ Nội vụ": Interior or Home Affairs;
+    "Bà": Ms. or a woman's H.E.) does not say which is meant: checked, not forced."""
+    same = {h.term_id for s, e, _, h in candidates if (s, e) == (hit.start, hit.end)}
+    if len(same) > 1 and hit.level == "force":
+        return dataclasses.replace(hit, level="check")
+    return hit
 
 
 def matcher_for(glossary: Glossary, lang: str) -> Matcher:
     from toolkit import languages
     from toolkit.errors import GlossaryError
+    from toolkit.glossary import gender
     from toolkit.glossary.scope import names_own_country
 
     code = languages.get(lang).code
@@ -290,13 +287,16 @@ def matcher_for(glossary: Glossary, lang: str) -> Matcher:
     entries = []
     for concept in glossary.concepts:
         problem = concept.column_problem()
+        if problem is None and (why := gender.problem(glossary, concept)) is not None:
+            problem = ("gender", why)
         if problem:
             where = f"{glossary.name}:{concept.row}" if concept.row else glossary.name
             raise GlossaryError(f"{where}: {problem[0]}: {problem[1]}")
+        sex, ungendered = gender.shared_forms(glossary, concept, code)
         for variant in concept.terms(code):
             acronym = is_acronym(variant, concept)
-            generic = concept.scope != "intl" and not names_own_country(
-                variant, concept.scope, code
+            generic = concept.scope != "intl" and not any(
+                names_own_country(variant, one, code) for one in concept.scopes
             )
             pattern = term_pattern(variant, code, acronym)
             entries.append(
@@ -305,11 +305,13 @@ def matcher_for(glossary: Glossary, lang: str) -> Matcher:
                     variant,
                     acronym,
                     pattern,
-                    concept.scope,
+                    concept.scopes,
                     concept.level,
                     concept.context,
                     generic,
                     concept.type == "place",
+                    sex,
+                    ungendered.get(keyed(variant, code).key, ""),
                 )
             )
     matcher = Matcher(code, entries)
@@ -380,6 +382,9 @@ def verify(glossary: Glossary, tgt_text: str, hits: list[TermHit], tgt: str) -> 
     checks: list[TermCheck] = []
     for hit, concept in _concepts_of(glossary, hits):
         forms = target_forms(concept, hit, code)
+        other = glossary.get(hit.counterpart) if hit.counterpart else None
+        if other is not None:  # gender unknown: either row's form is right
+            forms += [f for f in target_forms(other, hit, code) if f not in forms]
         if not forms:
             continue  # no target form in the glossary: nothing can be required
         found = next((f for f in forms if contains(tgt_text, f, code)), None)

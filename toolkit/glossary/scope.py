@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from toolkit.glossary.match import SPACED, keyed
+
+if TYPE_CHECKING:
+    from toolkit.glossary.match import Entry
 
 # Words that name a country, per language (lower case; km/lo/th without spaces). The four
 # jurisdictions, then "other" for countries a Mekong glossary has no scoped concepts for.
 _WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {
-        "kh": ("cambodia", "cambodian", "khmer", "phnom penh"),
+        "kh": ("cambodia", "cambodian", "kampuchea", "khmer", "phnom penh"),
         "la": ("laos", "lao pdr", "lao", "vientiane"),
         "th": ("thailand", "thai", "bangkok", "siam"),
         "vn": ("viet nam", "vietnam", "vietnamese", "hanoi", "ha noi"),
@@ -277,3 +281,19 @@ def detect_jurisdiction(text: str, lang: str) -> str | None:
     if len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]:
         return None
     return ranked[0][0]
+
+
+def resolve(
+    entry: Entry, text: str, start: int, end: int, lang: str, jurisdiction: str | None
+) -> str | None:
+    """The level a hit gets, or None when it is another country's body."""
+    if entry.scope == ("intl",):
+        return entry.level
+    country = qualifier(text, start, end, lang)
+    if country is not None:
+        return entry.level if country in entry.scope else None
+    if not entry.generic:
+        return entry.level
+    if jurisdiction is None:
+        return "check"
+    return entry.level if jurisdiction in entry.scope else None

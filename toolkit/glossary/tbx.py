@@ -23,7 +23,9 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 PREFERRED = "preferredTerm-admn-sts"
 ADMITTED = "admittedTerm-admn-sts"
 DEPRECATED = "deprecatedTerm-admn-sts"
-NOTE_PREFIX = {key: f"mekong-{key}: " for key in ("status", "dnt", "scope", "level", "context")}
+NOTE_PREFIX = {
+    key: f"mekong-{key}: " for key in ("status", "dnt", "scope", "level", "context", "gender")
+}
 
 
 @dataclass(frozen=True)
