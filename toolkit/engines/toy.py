@@ -210,7 +210,7 @@ def train(
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optim.step()
             sched.step()
-            recent = (recent + [float(loss)])[-50:]
+            recent = (recent + [float(loss.detach())])[-50:]
             step += 1
             if log and step % 100 == 0:
                 log(f"step {step}/{spec.steps} loss {sum(recent) / len(recent):.3f}")
