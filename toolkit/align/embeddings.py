@@ -19,6 +19,7 @@ from typing import Protocol
 
 import numpy as np
 
+from toolkit.align.focus import group_rows, run_texts
 from toolkit.align.similarity import VectorSimilarity
 from toolkit.errors import ModelError
 
@@ -40,6 +41,11 @@ class EmbedConfig:
     # group sizes up to this embed their concatenated text; 1: every group sums sentence vectors
     concat: int = 1
     center: bool = True  # project out the direction all sentences share, as for n-grams
+    # the group search (`focus.py`): groups of up to `focus` sentences a side are scored by the
+    # embedding of their concatenated text, embedded only around the sentences that a first
+    # 1-1/skip pass skipped or paired among its weakest `doubt` share; 1: off (sums of vectors)
+    focus: int = 3
+    doubt: float = 0.25
 
 
 class E5Embedder:
@@ -109,9 +115,15 @@ def embedding_similarity(
     embedder: Embedder,
     concat: int = 1,
     center: bool = True,
+    focus: tuple[dict[int, list[int]], dict[int, list[int]]] | None = None,
 ) -> VectorSimilarity:
     """Cosine of embedded source groups and target groups (`src` may be the source text itself
-    or its MT); the lengths are those of the length prior (MT and target characters)."""
+    or its MT); the lengths are those of the length prior (MT and target characters).
+
+    `focus`: the runs to embed per side (`focus.wanted_runs`); groups of other runs of 2+
+    sentences then have no vector and are not searched."""
+    if focus is not None:
+        return _focused(src, tgt, (src_lengths, tgt_lengths), embedder, center, focus)
     sizes = range(2, concat + 1)
     texts = [*src, *tgt]
     for size in sizes:
@@ -132,3 +144,27 @@ def embedding_similarity(
     x, y = vectors[: len(src)], vectors[len(src) : len(src) + len(tgt)]
     groups = {"src_groups": source(src), "tgt_groups": source(tgt)}
     return VectorSimilarity(x, y, src_lengths, tgt_lengths, center=center, **groups)
+
+
+def _focused(
+    src: Sequence[str],
+    tgt: Sequence[str],
+    lengths: tuple[np.ndarray, np.ndarray],
+    embedder: Embedder,
+    center: bool,
+    focus: tuple[dict[int, list[int]], dict[int, list[int]]],
+) -> VectorSimilarity:
+    src_runs, tgt_runs = focus
+    texts = [*src, *tgt, *run_texts(src, src_runs), *run_texts(tgt, tgt_runs)]
+    vectors = embedder.embed(texts)
+    by_text = dict(zip(texts, vectors, strict=True))
+    dim = vectors.shape[1]
+    tables = group_rows(src, src_runs, by_text, dim), group_rows(tgt, tgt_runs, by_text, dim)
+
+    def source(table: dict[int, np.ndarray]):  # noqa: ANN202
+        return lambda size: table.get(size)
+
+    x, y = vectors[: len(src)], vectors[len(src) : len(src) + len(tgt)]
+    return VectorSimilarity(
+        x, y, *lengths, center=center, src_groups=source(tables[0]), tgt_groups=source(tables[1])
+    )
