@@ -1,8 +1,13 @@
-"""Measure per-language length weights (non-space characters relative to English).
+"""Measure length expectations: per-language weights and the per-sentence spread for all pairs.
 
-Reads the line-aligned sample in samples/parallel-speech/ and prints, per language, the total
-number of non-whitespace code points divided by the English total, plus the spread of the
-per-sentence ratios. The weights in toolkit/quality/length.py come from this script.
+Reads line-aligned, multi-parallel files (default: ../shared/eval/ntrex-dev, professional
+translations of the same English news into km, lo, th, vi) and prints:
+- per language, its non-space characters over the English ones (the weight in
+  toolkit/quality/length.py), with the spread of the per-sentence ratios;
+- for each of the twenty directions among en, km, lo, th, vi: the direct ratio of totals, the
+  one derived through English (weight[tgt] / weight[src]; the same number on multi-parallel
+  data), and percentiles of `length_vs_expected` (the ratio the check uses, with its slack),
+  from which the review thresholds in toolkit/quality/length.py are set.
 
 Usage: python bench/length_ratios.py [FOLDER]
 """
@@ -11,31 +16,50 @@ from __future__ import annotations
 
 import statistics
 import sys
+from itertools import permutations
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from toolkit.quality.length import count_chars  # noqa: E402
+from toolkit.quality.length import REVIEW_HIGH, REVIEW_LOW, SLACK, count_chars  # noqa: E402
+from toolkit.quality.lines import read_lines  # noqa: E402
+
+LANGS = ("en", "km", "lo", "th", "vi")
+CUTS = (0.5, 1, 5, 50, 95, 99, 99.5)
+
+
+def percentiles(values: list[float]) -> list[float]:
+    ordered = sorted(values)
+    return [ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))] for p in CUTS]
 
 
 def main(folder: Path) -> None:
-    lines = {
-        lang: (folder / f"{lang}.txt").read_text(encoding="utf-8").splitlines()
-        for lang in ("en", "km", "lo", "th", "vi")
-    }
-    en = lines["en"]
-    en_total = sum(count_chars(s) for s in en)
-    print(f"{len(en)} sentences, {en_total} English non-space characters")
-    print(f"{'lang':4} {'weight':>7} {'min':>6} {'median':>7} {'max':>6}")
-    for lang, sents in lines.items():
-        total = sum(count_chars(s) for s in sents)
-        per = [count_chars(t) / count_chars(s) for s, t in zip(en, sents, strict=True)]
-        print(
-            f"{lang:4} {total / en_total:7.3f} {min(per):6.2f} "
-            f"{statistics.median(per):7.2f} {max(per):6.2f}"
-        )
+    lines = {lang: read_lines(folder / f"{lang}.txt") for lang in LANGS}
+    keep = [i for i in range(len(lines["en"])) if all(lines[lang][i].strip() for lang in LANGS)]
+    counts = {lang: [count_chars(lines[lang][i]) for i in keep] for lang in LANGS}
+    total = {lang: sum(c) for lang, c in counts.items()}
+    weight = {lang: total[lang] / total["en"] for lang in LANGS}
+    print(f"{len(keep)} sentences in all five languages, {total['en']} English characters")
+    print(f"{'lang':4} {'weight':>7} {'p5':>6} {'median':>7} {'p95':>6}")
+    for lang in LANGS:
+        per = [t / s for s, t in zip(counts["en"], counts[lang], strict=True)]
+        p = percentiles(per)
+        print(f"{lang:4} {weight[lang]:7.3f} {p[2]:6.2f} {statistics.median(per):7.2f} {p[4]:6.2f}")
+    head = " ".join(f"{'p' + format(c, 'g'):>6}" for c in CUTS)
+    bounds = f"outside {REVIEW_LOW}-{REVIEW_HIGH}"
+    print(f"\n{'pair':6} {'direct':>7} {'via en':>7}  length_vs_expected: {head}  {bounds}")
+    for src, tgt in permutations(LANGS, 2):
+        direct = total[tgt] / total[src]
+        derived = weight[tgt] / weight[src]
+        vs = [
+            (t + SLACK) / (s * derived + SLACK)
+            for s, t in zip(counts[src], counts[tgt], strict=True)
+        ]
+        cells = " ".join(f"{v:6.2f}" for v in percentiles(vs))
+        out = sum(not REVIEW_LOW <= v <= REVIEW_HIGH for v in vs) / len(vs)
+        print(f"{src}-{tgt:3} {direct:7.3f} {derived:7.3f}  {'':20}{cells}  {out:6.1%}")
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "samples" / "parallel-speech")
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "eval" / "ntrex-dev")

@@ -10,4 +10,4 @@ if [ "$MODEL" = "models/tiny-nllb" ] && [ ! -d models/tiny-nllb ]; then
   .venv/bin/mekong models build-tiny models/tiny-nllb
 fi
 .venv/bin/mekong translate samples/speech-en.md --src en --tgt km,lo,th,vi --model "$MODEL"
-.venv/bin/mekong export speech-en --format tsv -o aligned/speech-en.tsv
+.venv/bin/mekong export speech-en --format tsv -o aligned/speech-en.tsv --force

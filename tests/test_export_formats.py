@@ -47,17 +47,26 @@ def test_tmx_is_well_formed_with_required_header(mekong, stored, workdir):
     assert "TEST MODEL" in header.findtext("note")
     frame = pl.read_parquet(stored)
     tus = root.findall("body/tu")
-    assert len(tus) == frame.height  # one tu per segment and target
+    # one tu per source segment, a tuv for the source and one for each target
+    assert len(tus) == frame["seg_id"].n_unique()
     stored_rows = {(r["seg_id"], r["tgt_lang"]): r for r in frame.to_dicts()}
     for tu in tus:
         props = _props(tu)
-        for name in ("x-doc_id", "x-seg_id", "x-score", "x-status", "x-review", "x-origin"):
-            assert name in props, name
-        row = stored_rows[(int(props["x-seg_id"]), props["x-tgt_lang"])]
-        assert props["x-test_model"] == "true"
-        assert float(props["x-score"]) == pytest.approx(row["score"])
-        tuvs = {t.get(XML_LANG): t.findtext("seg") for t in tu.findall("tuv")}
-        assert tuvs == {"en": row["src_text"], row["tgt_lang"]: row["tgt_text"]}
+        assert {"x-doc_id", "x-seg_id"} <= set(props) and "x-tgt_lang" not in props
+        seg_id = int(props["x-seg_id"])
+        tuvs = tu.findall("tuv")
+        assert [t.get(XML_LANG) for t in tuvs] == ["en", "km", "vi"]
+        assert tuvs[0].findtext("seg") == stored_rows[(seg_id, "km")]["src_text"]
+        assert not tuvs[0].findall("prop")
+        for tuv in tuvs[1:]:
+            row = stored_rows[(seg_id, tuv.get(XML_LANG))]
+            tprops = _props(tuv)
+            for name in ("x-score", "x-status", "x-review", "x-origin"):
+                assert name in tprops, name
+            assert tprops["x-test_model"] == "true"
+            assert float(tprops["x-score"]) == pytest.approx(row["score"])
+            assert tuv.findtext("seg") == row["tgt_text"]
+            assert tuv.get("changedate") is None  # nothing edited yet
     # markup-like text survives as text, not as elements
     assert any("<script>" in (s.text or "") for s in root.iter("seg"))
 
@@ -89,7 +98,7 @@ def test_xliff_one_file_per_target_with_review_states(mekong, stored, workdir):
             categories = {n.get("category") for n in unit.iter(f"{XLF}note")}
             assert {"mekong-score", "mekong-status", "mekong-test-model"} <= categories
         if tgt == "km":
-            assert states[0] == ("final", None)
+            assert states[0] == ("reviewed", None)
             assert states[1] == ("translated", None)
             assert states[2] == ("initial", "mekong:rejected")
             assert states[3] == ("initial", None)
@@ -158,8 +167,14 @@ def test_export_tm_has_only_reviewed_segments(mekong, stored, workdir):
     root = ET.parse(workdir / "tm.tmx").getroot()
     for attr in TMX_HEADER_ATTRS:
         assert root.find("header").get(attr), attr
-    got = {(int(_props(tu)["x-seg_id"]), _props(tu)["x-tgt_lang"]): tu for tu in root.iter("tu")}
+    got = {
+        (int(_props(tu)["x-seg_id"]), tuv.get(XML_LANG)): (tu, tuv)
+        for tu in root.iter("tu")
+        for tuv in tu.findall("tuv")[1:]
+    }
     assert set(got) == {(0, "km"), (2, "vi")}
-    vi = {t.get(XML_LANG): t.findtext("seg") for t in got[(2, "vi")].findall("tuv")}
-    assert vi["vi"] == "Cảm ơn." and _props(got[(2, "vi")])["x-review"] == "edited"
+    tu, tuv = got[(2, "vi")]
+    assert tuv.findtext("seg") == "Cảm ơn." and _props(tuv)["x-review"] == "edited"
+    # edited and approved units say when they changed, and by what
+    assert tuv.get("changedate") and tuv.get("changeid") and tu.get("changedate")
     assert mekong("export-tm", "--format", "xliff").code == 2

@@ -46,7 +46,7 @@ def ids(hits) -> list[str]:  # noqa: ANN001
 def test_shipped_glossary_is_complete_and_clean(shipped):
     concepts = shipped.concepts
     assert len(concepts) >= 80
-    assert lint(shipped) == []
+    assert [p for p in lint(shipped) if not p.warning] == []
     for c in concepts:
         assert all(c.preferred(lang) for lang in LANGS), c.id
         assert c.status in ("verified", "proposed") and c.cells["source"].strip()
@@ -118,8 +118,14 @@ def test_constraints_and_verify(shipped):
     assert en.required == ("Viet Nam",) and "Vietnam" in en.forbidden
     checks = shipped.verify("របាយការណ៍ UNODC ស្តីពី វៀត\u200bណាម", hits, "km")
     assert [c.as_dict() for c in checks] == [
-        {"term_id": "unodc", "src": "UNODC's", "tgt": "UNODC", "found": True},
-        {"term_id": "country-vn", "src": "Viet Nam", "tgt": "វៀតណាម", "found": True},
+        {"term_id": "unodc", "src": "UNODC's", "tgt": "UNODC", "found": True, "level": "force"},
+        {
+            "term_id": "country-vn",
+            "src": "Viet Nam",
+            "tgt": "វៀតណាម",
+            "found": True,
+            "level": "force",
+        },
     ]
     missing = shipped.verify("UNODC", hits, "km")
     assert [c.found for c in missing] == [True, False]

@@ -141,7 +141,8 @@ def test_refuses_other_documents_and_versions(mekong, stored, workdir):
     [
         '<!DOCTYPE tmx [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>',
         '<!DOCTYPE tmx [<!ENTITY x SYSTEM "file:///etc/passwd">]>',
-        '<!DOCTYPE tmx SYSTEM "tmx14.dtd">',
+        '<!DOCTYPE tmx [<!ENTITY % p SYSTEM "http://127.0.0.1:9/p.dtd"> %p;]>',
+        "<!DOCTYPE tmx [<!ELEMENT tmx ANY>]>",
     ],
 )
 def test_xml_with_doctype_or_entities_refused(mekong, stored, workdir, prolog):
@@ -153,6 +154,26 @@ def test_xml_with_doctype_or_entities_refused(mekong, stored, workdir, prolog):
     result = mekong("import-review", "evil.tmx")
     assert result.code == 3 and "DOCTYPE" in result.err
     assert stored.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "prolog",
+    [
+        '<!DOCTYPE tmx SYSTEM "tmx14.dtd">',
+        '<!DOCTYPE tmx PUBLIC "-//LISA//DTD TMX 1.4//EN" "x.dtd">',
+    ],
+)
+def test_external_doctype_line_accepted(mekong, stored, workdir, prolog):
+    """What translate-toolkit and OmegaT write: the DTD is named, never fetched."""
+    assert mekong("export", DOC_ID, "--format", "tmx", "-o", "r.tmx").code == 0
+    first, rest = (workdir / "r.tmx").read_text(encoding="utf-8").split("\n", 1)
+    rest = rest.replace(
+        '<prop type="x-review">new</prop>', '<prop type="x-review">approved</prop>', 1
+    )
+    (workdir / "d.tmx").write_text(f"{first}\n{prolog}\n{rest}", encoding="utf-8")
+    result = mekong("import-review", "d.tmx")
+    assert result.code == 0, result.err
+    assert "new -> approved" in result.out
 
 
 def test_page_edit_not_undone_by_older_export(mekong, stored, workdir):
@@ -177,3 +198,37 @@ def test_bad_files(mekong, stored, workdir):
         result = mekong("import-review", name)
         assert result.code == 3, (name, result.err)
         assert message in result.err and len(result.err.strip().splitlines()) == 1
+
+
+def test_tmx_of_the_older_shape_still_imports(mekong, stored, workdir):
+    """One tu per (segment, target) with x-tgt_lang, as Mekong wrote TMX before."""
+    row = _row(stored, 1, "vi")
+    escaped = row["src_text"].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    (workdir / "old.tmx").write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n<tmx version="1.4"><header srclang="en"/><body>'
+        f'<tu srclang="en"><prop type="x-doc_id">{DOC_ID}</prop><prop type="x-seg_id">1</prop>'
+        '<prop type="x-tgt_lang">vi</prop><prop type="x-review">approved</prop>'
+        f'<tuv xml:lang="en"><seg>{escaped}</seg></tuv>'
+        '<tuv xml:lang="vi"><seg>Bản dịch cũ.</seg></tuv></tu></body></tmx>\n',
+        encoding="utf-8",
+    )
+    result = mekong("import-review", "old.tmx")
+    assert result.code == 0, result.err
+    assert (_row(stored, 1, "vi")["tgt_text"], _row(stored, 1, "vi")["review"]) == (
+        "Bản dịch cũ.",
+        "approved",
+    )
+    assert _row(stored, 1, "km")["review"] == "new"  # the other target untouched
+
+
+def test_multi_target_tmx_gives_one_row_per_target(mekong, stored, workdir):
+    assert mekong("export", DOC_ID, "--format", "tmx", "-o", "all.tmx").code == 0
+    text = (workdir / "all.tmx").read_text(encoding="utf-8")
+    new, approved = '<prop type="x-review">new</prop>', '<prop type="x-review">approved</prop>'
+    (workdir / "all.tmx").write_text(text.replace(new, approved, 2), encoding="utf-8")
+    result = mekong("import-review", "all.tmx")
+    assert result.code == 0, result.err
+    # the first tu holds km then vi: both of its targets were approved
+    assert "segment 0 (km): new -> approved" in result.out
+    assert "segment 0 (vi): new -> approved" in result.out
+    assert "changed 2 of 10" in result.out

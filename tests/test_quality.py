@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import types
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -94,7 +95,8 @@ def test_missing_glossary_term_needs_review():
     [
         ("1,500,000 people", "en", [1500000]),
         ("1.500.000 người", "vi", [1500000]),
-        ("1.5 and 1,5", "en", [1, 5, 1, 5]),
+        ("1.5 and 1,5", "en", [1.5, 1.5]),  # "1,5" is no English grouping: read as 1.5
+        ("3,26 and 1.500.000", "km", [Decimal("3.26"), 1500000]),
         ("on 15.03.2023", "en", [15, 3, 2023]),
         ("ngày 15 tháng 3 năm 2023", "vi", [15, 2023]),
         ("ឆ្នាំ២០២៤ ចំនួន ៣៧", "km", [2024, 37]),
@@ -111,9 +113,9 @@ def test_thai_buddhist_era_years_match_only_as_years_and_only_for_thai():
     assert numbers.compare("In 2024 we", "ในปี พ.ศ. 2567 เรา", "en", "th") == ([], [])
     assert numbers.compare("ในปี พ.ศ. ๒๕๖๗ เรา", "In 2024 we", "th", "en") == ([], [])
     # 37 + 543 is not a year: a changed number, not an era
-    assert numbers.compare("37 requests", "คำร้อง 580 เรื่อง", "en", "th") == ([37], [580])
+    assert numbers.compare("37 requests", "คำร้อง 580 เรื่อง", "en", "th") == (["37"], ["580"])
     # Khmer output with a Thai-era year is not accepted
-    assert numbers.compare("In 2024", "ឆ្នាំ២៥៦៧", "en", "km") == ([2024], [2567])
+    assert numbers.compare("In 2024", "ឆ្នាំ២៥៦៧", "en", "km") == (["2024"], ["2567"])
 
 
 def test_added_number_needs_review():
@@ -132,12 +134,11 @@ def test_output_far_longer_than_input_is_bad_and_moderately_long_is_review():
     assert review_q.status == "review" and "length" in review_q.flags
 
 
-def test_expected_ratios_are_the_ones_measured_on_the_sample():
-    en_total = sum(length.count_chars(s) for s in LINES["en"])
-    for lang in LANGS:
-        measured = sum(length.count_chars(s) for s in LINES[lang]) / en_total
-        assert length.WEIGHTS[lang] == pytest.approx(measured, abs=0.01)
-    assert length.expected_ratio("km", "vi") == pytest.approx(0.88 / 1.09)
+def test_expected_ratio_of_a_pair_is_derived_from_the_weights():
+    assert length.expected_ratio("km", "vi") == pytest.approx(
+        length.WEIGHTS["vi"] / length.WEIGHTS["km"]
+    )
+    assert length.expected_ratio("en", "km") > 1.2  # Khmer runs longer than English
 
 
 def test_repetition_counts_characters_for_languages_without_spaces():

@@ -63,3 +63,22 @@ def test_cli_roundtrip_and_summary_with_the_test_model(mekong, workdir, tiny_mod
     assert "flags km: " in result.out and "test_model" in result.out
     worst = result.out.split("worst segments:")[1].splitlines()[1:]
     assert worst and all("[" in line and "test_model" in line for line in worst)
+
+
+def test_translate_measures_adequacy_unless_turned_off(tmp_path, monkeypatch):
+    from toolkit import embeddings
+
+    doc = documents.from_text("\n\n".join(EN[:3]))
+    off = TranslateOptions("en", ["vi"], "off", tmp_path, adequacy=False)
+    frame = translate_document(doc, off, LookupEngine()).frame
+    assert frame["signals"].struct.field("adequacy").is_null().all()
+    assert set(frame["signals"].struct.field("signals_missing")) == {""}
+    monkeypatch.setattr(embeddings, "available", lambda: False)
+    frame = translate_document(doc, TranslateOptions("en", ["vi"], "m", tmp_path), LookupEngine())
+    assert set(frame.frame["signals"].struct.field("signals_missing")) == {"adequacy"}
+    assert set(frame.frame["status"]) == {"ok"}  # a missing signal does not cost a status
+    monkeypatch.undo()
+    if embeddings.available():
+        on = translate_document(doc, TranslateOptions("en", ["vi"], "on", tmp_path), LookupEngine())
+        values = on.frame["signals"].struct.field("adequacy").to_list()
+        assert all(0.5 < v <= 1.0 for v in values)

@@ -85,7 +85,7 @@ def _translate_cmd(model: Path, out: Path, speech: Path) -> list[str]:
         "km,lo,th,vi",
         "--model",
         str(model),
-        "--out",
+        "--store",
         str(out),
         "--beam",
         "1",
@@ -128,9 +128,38 @@ def test_killed_runs_leave_a_valid_store_and_a_rerun_completes(tiny_model, tmp_p
 
 
 def test_stale_temp_files_are_removed_on_the_next_run(tiny_engine, tmp_path):
-    stale = tmp_path / ".speech.abc123.tmp"
+    stale = tmp_path / ".speech.parquet.abc123_x.tmp"  # as atomic_write_bytes names them
     stale.write_bytes(b"half a parquet file")
+    # another document's temp file (speech.v2 is being written right now) is not ours
+    other = tmp_path / ".speech.v2.parquet.k3j4h5g6.tmp"
+    other.write_bytes(b"another writer's file")
     options = TranslateOptions("en", ["vi"], "speech", tmp_path, use_tm=False)
     translate_document(documents.from_text(TEXT), options, tiny_engine)
     assert not stale.exists()
+    assert other.exists()
     assert (tmp_path / "speech.parquet").exists()
+
+
+def test_only_a_files_own_temp_files_match(tmp_path):
+    from toolkit.files import atomic_write_bytes, own_temp_files, temp_prefix
+
+    for name in ("a.parquet", "a.v2.parquet", "a.parquet.x.parquet", "b.parquet"):
+        (tmp_path / f"{temp_prefix(tmp_path / name)}zz9_q1.tmp").write_bytes(b"")
+    mine = own_temp_files(tmp_path / "a.parquet")
+    assert [p.name for p in mine] == [".a.parquet.zz9_q1.tmp"]
+    # the writer's own temp names are the ones the cleanup matches
+    import tempfile
+    from unittest import mock
+
+    seen = []
+    real = tempfile.mkstemp
+
+    def spy(*args, **kwargs):
+        fd, name = real(*args, **kwargs)
+        seen.append(Path(name))
+        return fd, name
+
+    with mock.patch("tempfile.mkstemp", spy):
+        atomic_write_bytes(tmp_path / "c.parquet", b"x")
+    (tmp_path / seen[0].name).write_bytes(b"")
+    assert own_temp_files(tmp_path / "c.parquet") == [tmp_path / seen[0].name]

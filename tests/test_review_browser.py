@@ -78,6 +78,9 @@ def test_review_page_in_headless_chromium(page_url):
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(url)
             page.wait_for_selector("body[data-ready='1']", timeout=15000)
+            assert "token" not in page.url  # dropped from the address once the cookie is set
+            page.reload()  # the cookie alone lets the page back in
+            page.wait_for_selector("body[data-ready='1']", timeout=15000)
             assert page.is_visible("#test-banner")  # test-model rows are announced
             assert page.locator("section.pair").count() == pl.read_parquet(path).height
 
@@ -116,6 +119,10 @@ def test_review_page_in_headless_chromium(page_url):
             page.select_option("#f-sort", "score")
             scores = [float(s.split()[1]) for s in page.locator(".badge.score").all_text_contents()]
             assert scores == sorted(scores)
+            stranger = browser.new_context().new_page()  # another user: no token, no cookie
+            bare = url.split("?", 1)[0]
+            assert stranger.goto(bare).status == 403
+            assert stranger.goto(bare + "api/doc").status == 403
         finally:
             browser.close()
     assert dialogs == [] and errors == []

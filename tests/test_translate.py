@@ -147,7 +147,7 @@ def test_unwritable_output_folder(mekong, speech, workdir, tiny_model):
         "km",
         "--model",
         tiny_model,
-        "--out",
+        "--store",
         blocker / "aligned",
     )
     assert result.code == 5

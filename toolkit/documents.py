@@ -7,12 +7,14 @@ same string: NFC, Unix line ends, no zero-width characters that carry no meaning
 from __future__ import annotations
 
 import codecs
+import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.errors import InputError
+from toolkit.files import check_zip, display_name, is_stdio, read_input_bytes
 
 MAX_BYTES = 50 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown", ""}
@@ -139,27 +141,15 @@ def _guess_utf16_without_bom(data: bytes) -> str | None:
 
 
 def read(path: str | Path, encoding: str | None = None) -> Document:
-    """Read a .txt, .md or .docx file into a normalised Document."""
+    """Read a .txt, .md or .docx file (or text on stdin for `-`) into a normalised Document."""
+    name = display_name(path)
     p = Path(path)
-    name = str(path)
-    if not p.exists():
-        raise InputError(f"{name}: no such file")
-    if p.is_dir():
-        raise InputError(f"{name}: is a directory, expected a file")
-    try:
-        size = p.stat().st_size
-    except OSError as exc:
-        raise InputError(f"{name}: cannot read ({exc.strerror})") from None
-    if size > MAX_BYTES:
-        raise InputError(f"{name}: too large ({size // 1_000_000} MB; the limit is 50 MB)")
-    suffix = p.suffix.lower()
-    if suffix in DOCX_SUFFIXES:
-        text = _read_docx(p)
+    if not is_stdio(path) and p.suffix.lower() in DOCX_SUFFIXES:
+        data = read_input_bytes(path, MAX_BYTES)
+        check_zip(data, name, ".docx file")  # a zip bomb fails here, before python-docx inflates it
+        text = _read_docx(data, name)
     else:
-        try:
-            data = p.read_bytes()
-        except OSError as exc:
-            raise InputError(f"{name}: cannot read ({exc.strerror})") from None
+        data = read_input_bytes(path, MAX_BYTES)
         if data.startswith(b"PK\x03\x04"):
             raise InputError(
                 f"{name}: looks like a zip/Office file; use a .docx name for Word files"
@@ -171,7 +161,7 @@ def read(path: str | Path, encoding: str | None = None) -> Document:
     return doc
 
 
-def _read_docx(path: Path) -> str:
+def _read_docx(data: bytes, path: str) -> str:
     """Paragraphs and table cells of a Word file, in body order, blank-line separated."""
     try:
         import docx  # python-docx
@@ -179,7 +169,7 @@ def _read_docx(path: Path) -> str:
     except ImportError as exc:  # pragma: no cover - declared dependency
         raise InputError("reading .docx needs python-docx (pip install python-docx)") from exc
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
         raise InputError(f"{path}: not a readable .docx file ({exc.__class__.__name__})") from None
     except Exception as exc:  # zipfile.BadZipFile and lxml errors on corrupt files

@@ -131,3 +131,46 @@ _TO_ASCII = str.maketrans(_DIGIT_MAP)
 def to_ascii_digits(text: str) -> str:
     """Replace Khmer, Lao and Thai digits with 0-9 so numbers can be compared across scripts."""
     return text.translate(_TO_ASCII)
+
+
+MIN_SCRIPT_SHARE = 0.5  # below this share of letters in the language's own script: refused
+
+
+def _script_name(char: str) -> str:
+    """A letter's script as Unicode names it ('LATIN', 'KHMER', 'CJK', 'HEBREW'...)."""
+    script = script_of(char)
+    if script:
+        return {"Latn": "LATIN", "Khmr": "KHMER", "Laoo": "LAO", "Thai": "THAI"}[script]
+    return unicodedata.name(char, "UNKNOWN").split()[0]
+
+
+def foreign_script(text: str, lang: str) -> tuple[float, str] | None:
+    """(share of letters in `lang`'s script, the most common other script) when the text is
+    mostly written in another script (any script, not only the supported ones); else None."""
+    own = get(lang).script
+    counts: dict[str, int] = {}
+    mine = 0
+    for char in text:
+        if not unicodedata.category(char).startswith("L"):
+            continue
+        if script_of(char) == own:
+            mine += 1
+        else:
+            name = _script_name(char)
+            counts[name] = counts.get(name, 0) + 1
+    total = mine + sum(counts.values())
+    if total == 0 or mine / total >= MIN_SCRIPT_SHARE:
+        return None
+    return mine / total, max(counts, key=counts.__getitem__)
+
+
+def check_script(text: str, lang: str, where: str = "text", option: str = "--src") -> None:
+    """Refuse a text mostly written in another script than `lang`'s (`--force-src` overrides)."""
+    found = foreign_script(text, lang)
+    if found is not None:
+        share, other = found
+        name = get(lang).name
+        raise UsageError(
+            f"{where}: only {share:.0%} of the letters are in {name} script (most are "
+            f"{other.title()}): check {option} {get(lang).code}, or pass --force-src"
+        )

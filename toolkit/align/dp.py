@@ -18,7 +18,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from toolkit.align.base import DEFAULT_GROUPS, AlignedGroup, Alignment, Group, GroupScorer
-from toolkit.align.embeddings import EmbedConfig, Embedder, default_embedder, embedding_similarity
+from toolkit.align.embeddings import (
+    EmbedConfig,
+    Embedder,
+    EmbeddingsUnavailable,
+    default_embedder,
+    embedding_similarity,
+)
 from toolkit.align.focus import doubtful, wanted_runs
 from toolkit.align.similarity import (
     MixedSimilarity,
@@ -236,15 +242,18 @@ class DpAligner:
             lengths = (src_len, tgt_len)
             return embedding_similarity(side, tgt, *lengths, embedder, e.concat, e.center, focus)
 
-        if ngram is None:
-            cross = embedded(src)
-            cross.report_centred = True
-            return MixedSimilarity([(e.cross + e.mt, cross)], report=cross)
         parts = [(cfg.ngram_weight, ngram)] if cfg.similarity == "both" else []
-        if e.mt:
-            parts.append((e.mt, embedded(src_mt)))
-        if e.cross and src is not None:
-            parts.append((e.cross, embedded(src)))
+        try:
+            if ngram is None:
+                cross = embedded(src)
+                cross.report_centred = True
+                return MixedSimilarity([(e.cross + e.mt, cross)], report=cross)
+            if e.mt:
+                parts.append((e.mt, embedded(src_mt)))
+            if e.cross and src is not None:
+                parts.append((e.cross, embedded(src)))
+        except EmbeddingsUnavailable as exc:
+            raise EmbeddingsUnavailable(f"{exc}; or align with --similarity ngram") from None
         if not parts:
             return ngram
         return MixedSimilarity(parts, report=ngram)

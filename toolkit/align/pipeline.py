@@ -19,6 +19,7 @@ from toolkit.align.dp import DpAligner, DpConfig
 from toolkit.documents import Document
 from toolkit.engines.base import Engine
 from toolkit.errors import InputError, UsageError
+from toolkit.files import display_name, read_input_bytes
 from toolkit.segment import Segment, segment
 
 # Below this alignment score (MT-vs-target similarity) a group is sent to review.
@@ -68,13 +69,8 @@ def split(doc: Document, lang: str, presegmented: bool) -> list[Segment]:
 
 def read_mt_lines(path: Path, expected: int) -> list[str]:
     """A line-by-line translation of the source segments; the count must match."""
-    if not path.exists() or path.is_dir():
-        raise InputError(f"{path}: no such file (--src-mt)")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    lines = documents.normalize(documents.decode(data, str(path))).split("\n")
+    data = read_input_bytes(path, documents.MAX_BYTES, "file (--src-mt)")
+    lines = documents.normalize(documents.decode(data, display_name(path))).split("\n")
     while lines and not lines[-1].strip():
         lines.pop()
     if len(lines) != expected:

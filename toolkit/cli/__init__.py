@@ -22,6 +22,7 @@ from toolkit.cli import (  # noqa: E402,F401  isort: skip
     review_cmd,
     score_cmd,
     segment_cmd,
+    tm_cmd,
     translate_cmd,
 )
 

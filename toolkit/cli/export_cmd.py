@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
 
 from toolkit import store
+from toolkit.cli import options as opts
 from toolkit.cli.app import app
 from toolkit.errors import UsageError
+from toolkit.files import STDIO, check_output, is_stdio, write_output
 from toolkit.store.exports import EXPORT_FORMATS, export_files, export_frame, select_rows
 from toolkit.store.formats import get_format
 
@@ -18,37 +21,51 @@ def check_review_state(status: str | None) -> None:
         raise UsageError(f"--status {status}: choose one of {', '.join(store.REVIEWS)}")
 
 
-def write_exports(files: dict[Path, bytes]) -> None:
+def write_exports(
+    files: dict[Path, bytes], force: bool, inputs: list[Path], stores: list[Path]
+) -> None:
+    """Write each output file atomically (`-`: standard output) and say so on stderr.
+
+    Every file is checked first (never an input or a store file; an existing one only with
+    --force), so a refused export writes nothing at all.
+    """
+    for path in files:
+        check_output(path, inputs, force, stores)
     for path, data in files.items():
-        store.atomic_write_bytes(path, data)
-        typer.echo(f"wrote {path}")
+        if write_output(path, data) is not None:
+            typer.echo(f"wrote {path}", err=True)
 
 
 @app.command("export")
 def export_command(
     doc: str = typer.Argument(..., help="Document id in the store, or a .parquet path."),
-    fmt: str = typer.Option("tsv", "--format", "-f", help=f"One of: {', '.join(EXPORT_FORMATS)}."),
-    out: Path | None = typer.Option(
-        None, "--output", "-o", help="Output file (default: stdout for tsv/tmx/xliff)."
+    fmt: str = opts.format_option(EXPORT_FORMATS, "tsv"),
+    out: Path | None = opts.output_option(
+        "Output file ('-' or none: standard output, for tsv/tmx/xliff)."
     ),
-    store_dir: Path = typer.Option(Path("aligned"), "--store", help="Store folder."),
-    tgt: str | None = typer.Option(None, "--tgt", help="Only this target language."),
+    store_dir: Path = opts.STORE,
+    tgt: str | None = opts.TGT_FILTER,
     status: str | None = typer.Option(
         None, "--status", help="Only rows in this review state (new, approved, edited, rejected)."
     ),
+    force: bool = opts.FORCE,
 ) -> None:
-    """Export a stored document: TMX 1.4b, XLIFF 2.0 (one file per target), XLSX or TSV.
+    """Export a stored document: TMX 1.4b, XLIFF 2.0 (one file per target) or 1.2, XLSX, TSV.
 
     Example: mekong export speech --format xlsx -o speech.xlsx
+    Example: mekong export speech -f tmx -o - | xmllint --noout -
+    Example: mekong export speech -f xliff12 --tgt km -o speech.km.xlf
     """
     spec = get_format(fmt)
     check_review_state(status)
     frame = select_rows(store.read_doc(doc, store_dir), tgt, status)
     if frame.is_empty():
         raise UsageError("nothing to export: no rows match --tgt/--status")
-    if out is None:
-        if spec.binary:
-            raise UsageError(f"--format {fmt} is binary: pass --output FILE")
-        typer.echo(export_frame(frame, fmt).decode("utf-8"), nl=False)
+    if out is None or is_stdio(out):
+        if spec.binary and (out is None or sys.stdout.isatty()):
+            raise UsageError(f"--format {fmt} is binary: pass --output FILE (or -o - into a pipe)")
+        write_output(STDIO, export_frame(frame, fmt))
         return
-    write_exports(export_files(frame, fmt, out))
+    source = Path(doc) if doc.endswith(".parquet") else store.doc_path(store_dir, doc)
+    files = export_files(frame, fmt, out)
+    write_exports(files, force, [source], [store_dir, source.parent])

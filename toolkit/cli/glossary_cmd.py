@@ -12,10 +12,13 @@ from pathlib import Path
 
 import typer
 
+from toolkit.cli import options as opts
 from toolkit.cli.app import app
 from toolkit.errors import GlossaryError, UsageError
+from toolkit.files import STDIO, check_output, is_stdio, write_output
 from toolkit.glossary import Glossary, load_glossary, save
 from toolkit.glossary.base import DEFAULT_COLUMNS, LANGS, Concept
+from toolkit.glossary.cells import check_concepts
 from toolkit.glossary.fileio import FORMATS, dumps, format_of, require_default
 from toolkit.glossary.lint import Problem, lint
 from toolkit.store.lock import exclusive
@@ -23,9 +26,7 @@ from toolkit.store.lock import exclusive
 glossary_app = typer.Typer(help="Maintain term bases (glossaries/*.tsv) and find terms in texts.")
 app.add_typer(glossary_app, name="glossary")
 
-GLOSSARY_OPT = typer.Option(
-    None, "--glossary", "-g", help="Glossary file (default: glossaries/legal-institutional.tsv)."
-)
+GLOSSARY_OPT = opts.GLOSSARY
 
 
 def _path(glossary: Path | None) -> Path:
@@ -42,8 +43,9 @@ def _clean(value: str) -> str:
 
 def _save_checked(glossary: Glossary, before: list[Problem], force: bool = False) -> None:
     """Refuse an edit that adds lint problems (unless forced); then write atomically."""
+    check_concepts(glossary.concepts, glossary.name)  # before lint: names the concept
     old = {(p.row, p.column, p.message) for p in before}
-    new = [p for p in lint(glossary) if (p.row, p.column, p.message) not in old]
+    new = [p for p in lint(glossary) if not p.warning and (p.row, p.column, p.message) not in old]
     if new and not force:
         raise GlossaryError(
             f"{glossary.name}: edit refused, file unchanged: {new[0].format('').lstrip(': ')}"
@@ -194,9 +196,10 @@ def lint_command(
     Example: mekong glossary lint glossaries/legal-institutional.tsv
     """
     g = _load(file)
-    problems = lint(g)
-    for problem in problems:
-        typer.echo(problem.format(g.name))
+    found = lint(g)
+    for problem in found:
+        typer.echo(problem.format(g.name), err=problem.warning)
+    problems = [p for p in found if not p.warning]
     if problems:
         typer.echo(f"{len(problems)} problem(s) in {len(g.concepts)} concepts", err=True)
         raise typer.Exit(1)
@@ -208,8 +211,8 @@ def find_command(
     file: Path = typer.Argument(..., help="Document (.txt, .md, .docx)."),
     lang: str = typer.Option(..., "--lang", "-l", help="Language of the document."),
     glossary: Path | None = GLOSSARY_OPT,
-    fmt: str = typer.Option("text", "--format", "-f", help="text or jsonl."),
-    encoding: str | None = typer.Option(None, "--encoding", help="Input encoding if not UTF-8/16."),
+    fmt: str = opts.format_option(opts.LINE_FORMATS, "text"),
+    encoding: str | None = opts.ENCODING,
 ) -> None:
     """List the glossary terms found in a document, with character positions.
 
@@ -218,8 +221,7 @@ def find_command(
     """
     from toolkit import documents, languages
 
-    if fmt not in ("text", "jsonl"):
-        raise UsageError(f"--format {fmt}: choose text or jsonl")
+    opts.check_choice("--format", fmt, opts.LINE_FORMATS)
     code = languages.get(lang).code
     g = _load(glossary)
     doc = documents.read(file, encoding=encoding)
@@ -237,9 +239,9 @@ def find_command(
 
 @glossary_app.command("import")
 def import_command(
-    source: Path = typer.Argument(..., help="File to import (.tsv, .csv, .tbx)."),
+    source: Path = typer.Argument(..., help="File to import (.tsv, .csv, .tbx; '-': stdin)."),
     glossary: Path | None = GLOSSARY_OPT,
-    fmt: str | None = typer.Option(None, "--format", help="tsv, csv or tbx (default: by suffix)."),
+    fmt: str | None = opts.format_option(FORMATS, None, "Default: by the file's suffix."),
     force: bool = typer.Option(False, "--force", help="Write even if lint finds new problems."),
 ) -> None:
     """Merge concepts into a glossary: same id replaces the row in place, new ids go last.
@@ -271,17 +273,24 @@ def import_command(
 @glossary_app.command("export")
 def export_command(
     glossary: Path | None = GLOSSARY_OPT,
-    fmt: str = typer.Option(..., "--format", "-f", help=f"One of {', '.join(FORMATS)}."),
-    out: Path | None = typer.Option(None, "--out", "-o", help="Output file (default: stdout)."),
+    fmt: str = opts.format_option(FORMATS, None),
+    output: Path | None = opts.output_option("Output file (default or '-': standard output)."),
+    out_alias: Path | None = opts.OUT_ALIAS,
+    force: bool = opts.FORCE,
 ) -> None:
     """Write the glossary as TSV, CSV or TBX (v3 Basic).
 
-    Example: mekong glossary export --format tbx --out legal-institutional.tbx
+    Example: mekong glossary export --format tbx -o legal-institutional.tbx
     """
+    out = opts.pick(output, out_alias)
+    if fmt is None:
+        raise UsageError("missing option --format (tsv, csv or tbx)")
+    kind = format_of(Path(f"x.{fmt}"), fmt)
+    if out is not None:
+        check_output(out, [_path(glossary)], force)
     g = _load(glossary)
-    kind = format_of(out or Path(f"x.{fmt}"), fmt)
-    if out is None:
-        typer.echo(dumps(g, kind), nl=False)
+    if out is None or is_stdio(out):
+        write_output(STDIO, dumps(g, kind).encode("utf-8"))
         return
     save(g, out, kind)
     typer.echo(f"wrote {len(g.concepts)} concepts to {out}", err=True)

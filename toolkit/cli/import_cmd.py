@@ -6,9 +6,10 @@ from pathlib import Path
 
 import typer
 
+from toolkit.cli import options as opts
 from toolkit.cli.app import app
 from toolkit.cli.export_cmd import write_exports
-from toolkit.errors import UsageError
+from toolkit.files import STDIO, check_output
 from toolkit.store.exports import export_frame
 from toolkit.store.imports import import_review, tm_frame
 
@@ -16,7 +17,7 @@ from toolkit.store.imports import import_review, tm_frame
 @app.command("import-review")
 def import_review_command(
     file: Path = typer.Argument(..., help="A reviewed export: .xlsx, .xlf/.xliff or .tmx."),
-    store_dir: Path = typer.Option(Path("aligned"), "--store", help="Store folder."),
+    store_dir: Path = opts.STORE,
     doc: str | None = typer.Option(
         None, "--doc", help="Refuse the file unless it is of this document id."
     ),
@@ -44,19 +45,18 @@ def import_review_command(
 
 @app.command("export-tm")
 def export_tm_command(
-    fmt: str = typer.Option("tmx", "--format", "-f", help="tmx (the format CAT tools share)."),
-    out: Path | None = typer.Option(None, "--output", "-o", help="Output file (default: stdout)."),
-    store_dir: Path = typer.Option(Path("aligned"), "--store", help="Store folder."),
-    tgt: str | None = typer.Option(None, "--tgt", help="Only this target language."),
+    fmt: str = opts.format_option(("tmx",), "tmx", "The format CAT tools share."),
+    out: Path | None = opts.output_option("Output file (default or '-': standard output)."),
+    store_dir: Path = opts.STORE,
+    tgt: str | None = opts.TGT_FILTER,
+    force: bool = opts.FORCE,
 ) -> None:
     """Export every approved or edited segment of the store as a translation memory.
 
     Example: mekong export-tm --format tmx -o mekong-tm.tmx
     """
-    if fmt != "tmx":
-        raise UsageError(f"--format {fmt}: export-tm writes tmx")
+    opts.check_choice("--format", fmt, ("tmx",))
+    target = out or Path(STDIO)
+    check_output(target, [], force, [store_dir])
     data = export_frame(tm_frame(store_dir, tgt), "tmx")
-    if out is None:
-        typer.echo(data.decode("utf-8"), nl=False)
-    else:
-        write_exports({out: data})
+    write_exports({target: data}, force, [], [store_dir])

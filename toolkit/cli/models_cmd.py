@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from toolkit.cli import options as opts
 from toolkit.cli.app import app
 from toolkit.errors import ModelError, UsageError
 from toolkit.models import models_dir, read_marker, registry
@@ -73,7 +74,7 @@ def pull(
 def build_tiny_command(
     out: Path = typer.Argument(Path("models/tiny-nllb"), help="Output folder."),
     glossary: list[Path] = typer.Option(
-        [], "--glossary", help="Glossary files whose terms the tokenizer must cover."
+        [], "--glossary", "-g", help="Glossary files whose terms the tokenizer must cover."
     ),
 ) -> None:
     """Build the tiny random-weight test model (its translations are meaningless).
@@ -91,14 +92,38 @@ def build_tiny_command(
     typer.echo(f"built test model in {out} (random weights: output is meaningless)")
 
 
+@models_app.command("build-toy")
+def build_toy_command(
+    out: Path = typer.Argument(Path("models/toy-nllb"), help="Output folder."),
+    small: bool = typer.Option(False, "--small", help="The small variant the tests use (~1 min)."),
+    steps: int | None = typer.Option(None, "--steps", min=1, help="Training steps (default 3000)."),
+) -> None:
+    """Train the toy test model on sentences the project wrote (a few minutes on 2 cores).
+
+    Unlike the random tiny model it has preferences (it ends sentences, renders each institution
+    its own way), so term placement can be measured; it is still a TEST MODEL.
+    Example: mekong models build-toy models/toy-nllb
+    """
+    from dataclasses import replace
+
+    from toolkit.engines.toy import ToySpec, build_toy
+
+    spec = ToySpec.small() if small else ToySpec()
+    if steps:
+        spec = replace(spec, steps=steps)
+    build_toy(out, spec, log=lambda line: typer.echo(line, err=True))
+    typer.echo(f"built toy test model in {out} (trained on project sentences; a TEST MODEL)")
+
+
 @models_app.command("convert")
 def convert_command(
     name: str = typer.Argument(..., help="Registry name or transformers model folder."),
     quantization: str = typer.Option(
         "int8", "--quantization", help="int8 (fast on CPU), float32 (exact), float16, ..."
     ),
-    out: Path | None = typer.Option(None, "--out", help="Output folder (default models/NAME-ct2)."),
-    force: bool = typer.Option(False, "--force", help="Replace an existing output folder."),
+    output: Path | None = opts.output_option("Output folder (default models/NAME-ct2)."),
+    out_alias: Path | None = opts.OUT_ALIAS,
+    force: bool = opts.force_option("Replace an existing output folder."),
 ) -> None:
     """Convert a model for the ctranslate2 engine (`mekong translate --engine ctranslate2`).
 
@@ -107,6 +132,7 @@ def convert_command(
     from toolkit.engines.convert import convert_model
     from toolkit.models import resolve
 
+    out = opts.pick(output, out_alias)
     target = convert_model(resolve(name), out, quantization, force)
     note = " (TEST MODEL: random weights)" if read_marker(target) else ""
     typer.echo(f"converted {name} into {target} ({quantization}){note}")

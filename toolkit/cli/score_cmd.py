@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from toolkit import languages
+from toolkit.cli import options as opts
 from toolkit.cli.app import app
 from toolkit.quality.lines import read_aligned
 from toolkit.quality.metrics import corpus_scores
@@ -18,13 +19,15 @@ def score_command(
     hyp_file: Path = typer.Argument(..., help="Translations, one segment a line."),
     ref_files: list[Path] = typer.Argument(..., help="One or more line-aligned references."),
     lang: str = typer.Option(..., "--lang", "-l", help="Language of the translations."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of text."),
-    encoding: str | None = typer.Option(None, "--encoding", help="Input encoding if not UTF-8/16."),
+    fmt: str = opts.format_option(("text", "json"), "text"),
+    as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
+    encoding: str | None = opts.ENCODING,
 ) -> None:
     """chrF, chrF++, BLEU and TER against references, tokenised for the language.
 
-    Example: mekong score hyp.km.txt ref1.km.txt ref2.km.txt --lang km --json
+    Example: mekong score hyp.km.txt ref1.km.txt ref2.km.txt --lang km --format json
     """
+    as_json = as_json or opts.check_choice("--format", fmt, ("text", "json")) == "json"
     code = languages.get(lang).code
     hyps, *refs = read_aligned([hyp_file, *ref_files], encoding)
     results = corpus_scores(hyps, refs, code)

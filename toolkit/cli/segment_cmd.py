@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from toolkit import documents, languages
+from toolkit.cli import options as opts
 from toolkit.cli.app import app
 from toolkit.errors import UsageError
 from toolkit.segment import segment
@@ -17,8 +18,8 @@ from toolkit.segment import segment
 def segment_command(
     file: Path = typer.Argument(..., help="Document to split (.txt, .md, .docx)."),
     lang: str = typer.Option(..., "--lang", "-l", help="Language code (en km lo th vi) or auto."),
-    fmt: str = typer.Option("text", "--format", "-f", help="text (one segment a line) or jsonl."),
-    encoding: str | None = typer.Option(None, "--encoding", help="Input encoding if not UTF-8/16."),
+    fmt: str = opts.format_option(opts.LINE_FORMATS, "text", "text: one segment a line."),
+    encoding: str | None = opts.ENCODING,
 ) -> None:
     """Split a document into sentences; blank lines separate paragraphs.
 
@@ -26,9 +27,9 @@ def segment_command(
     adds each segment's kind and the markdown markup removed from its text.
 
     Example: mekong segment speech.txt --lang km --format jsonl
+    Example: pbpaste | mekong segment - --lang th
     """
-    if fmt not in ("text", "jsonl"):
-        raise UsageError(f"--format {fmt}: choose text or jsonl")
+    opts.check_choice("--format", fmt, opts.LINE_FORMATS)
     doc = documents.read(file, encoding=encoding)
     code = lang
     if lang == "auto":
@@ -45,3 +46,17 @@ def segment_command(
                 typer.echo("")
             typer.echo(seg.text)
         last_para = seg.para_id
+
+
+@app.command("srx")
+def srx_command(
+    out: Path | None = opts.output_option("Output file (default or '-': standard output)."),
+) -> None:
+    """Export the segmentation rules as SRX 2.0, for CAT tools (what SRX can express).
+
+    Example: mekong srx -o mekong-rules.srx
+    """
+    from toolkit.files import STDIO, write_output
+    from toolkit.segment.srx import dumps
+
+    write_output(out or Path(STDIO), dumps())

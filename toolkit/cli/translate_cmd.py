@@ -7,10 +7,12 @@ from pathlib import Path
 import typer
 
 from toolkit import documents, languages, store
+from toolkit.cli import options as opts
 from toolkit.cli.app import app
 from toolkit.documents import Document
 from toolkit.engines import Engine, load_engine
 from toolkit.errors import UsageError
+from toolkit.files import display_name
 from toolkit.segment import Segment
 from toolkit.translate import (
     TranslateOptions,
@@ -20,7 +22,7 @@ from toolkit.translate import (
 )
 
 TEST_MODEL_BANNER = (
-    "WARNING: TEST MODEL with random weights: these translations are meaningless "
+    "WARNING: TEST MODEL (random or toy weights): these translations are not real "
     "(for trying the pipeline only)."
 )
 
@@ -28,42 +30,53 @@ TEST_MODEL_BANNER = (
 @app.command("translate")
 def translate_command(
     file: Path = typer.Argument(..., help="Document to translate (.txt, .md, .docx)."),
-    src: str = typer.Option(..., "--src", help="Source language (en km lo th vi)."),
-    tgt: str = typer.Option(..., "--tgt", help="Target languages, comma-separated: km,lo,th,vi."),
-    model: str | None = typer.Option(
-        None, "--model", help="Registry name, hub id or local folder (default NLLB-200 600M)."
-    ),
-    engine: str = typer.Option("transformers", "--engine", help="transformers or ctranslate2."),
-    out: Path = typer.Option(Path("aligned"), "--out", help="Store folder."),
-    doc_id: str | None = typer.Option(None, "--doc-id", help="Document id (default: file name)."),
-    beam: int = typer.Option(4, "--beam", min=1, max=16, help="Beam size."),
+    src: str = opts.SRC,
+    tgt: str = opts.TGTS,
+    model: str | None = opts.MODEL,
+    engine: str = opts.ENGINE,
+    store_dir: Path = opts.STORE,
+    out_alias: Path | None = opts.OUT_ALIAS,
+    doc_id: str | None = opts.DOC_ID,
+    beam: int = opts.BEAM,
     batch_size: int = typer.Option(16, "--batch-size", min=1, help="Segments per batch."),
-    device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
+    device: str = opts.DEVICE,
     threads: int | None = typer.Option(None, "--threads", min=1, help="CPU threads."),
-    encoding: str | None = typer.Option(None, "--encoding", help="Input encoding if not UTF-8/16."),
+    encoding: str | None = opts.ENCODING,
     roundtrip: bool = typer.Option(
         False, "--roundtrip", help="Also translate back and score the round trip (chrF); ~2x time."
     ),
-    glossary: Path | None = typer.Option(
-        None, "--glossary", help="Glossary (.tsv .csv .tbx); default: the shipped one."
+    no_adequacy: bool = typer.Option(
+        False, "--no-adequacy", help="Skip the cross-lingual adequacy signal (e5 embeddings)."
     ),
+    glossary: Path | None = opts.GLOSSARY,
     no_glossary: bool = typer.Option(False, "--no-glossary", help="Do not enforce any glossary."),
+    jurisdiction: str | None = typer.Option(
+        None, "--jurisdiction", help="kh, la, th or vn: whose institutions generic names mean."
+    ),
     no_tm: bool = typer.Option(
         False, "--no-tm", help="Do not reuse approved or aligned translations from the store."
+    ),
+    replace: bool = typer.Option(
+        False, "--replace", help="Translate another file in place of the stored --doc-id."
+    ),
+    force_src: bool = typer.Option(
+        False, "--force-src", help="Accept a text mostly in another script than --src."
     ),
 ) -> None:
     """Translate a document into one or more languages and store the aligned result.
 
     Example: mekong translate speech.txt --src en --tgt km,lo,th,vi --model models/tiny-nllb
 
+    FILE '-' reads the text from standard input (then --doc-id is required).
+
     Glossary terms found in the source are enforced in every translation (--no-glossary to
     disable); the summary's `terms` column shows found/total per target.
     """
     src_code, tgt_codes = check_languages(src, languages.parse_list(tgt))
-    if device not in ("auto", "cpu", "cuda"):
-        raise UsageError(f"--device {device}: choose auto, cpu or cuda")
+    opts.check_choice("--device", device, opts.DEVICES)
+    out = opts.pick(store_dir, out_alias, opts.DEFAULT_STORE)
+    the_id = opts.doc_id_for(file, doc_id)
     doc = documents.read(file, encoding=encoding)
-    the_id = store.check_doc_id(doc_id) if doc_id else store.doc_id_from(str(file))
     store.ensure_writable(out)
     if glossary is not None and no_glossary:
         raise UsageError("--glossary and --no-glossary exclude each other")
@@ -78,16 +91,26 @@ def translate_command(
         out_dir=out,
         glossary=terms,
         roundtrip=roundtrip,
+        adequacy=not no_adequacy,
         use_tm=not no_tm,
+        replace=replace,
     )
+    if terms is not None:
+        from toolkit.glossary.scope import resolve_jurisdiction
+
+        options.jurisdiction, how = resolve_jurisdiction(jurisdiction, doc.text, src_code)
     eng = load_engine(
         engine, model, beam_size=beam, batch_size=batch_size, device=device, threads=threads
     )
     if eng.info.test_model:
         typer.echo(TEST_MODEL_BANNER, err=True)
+    if terms is not None:
+        typer.echo(f"jurisdiction: {options.jurisdiction or '-'} ({how})", err=True)
     from toolkit.segment import segment
 
     segments: list[Segment] = segment(doc, src_code)
+    if not force_src:
+        languages.check_script(doc.text, src_code, where=display_name(file))
     if terms is not None:
         from toolkit.engines.constraints import preflight
 
@@ -142,6 +165,14 @@ def print_summary(result: TranslationResult) -> None:
         flags = sorted(info.get("flags", {}).items(), key=lambda kv: (-kv[1], kv[0]))
         if flags:
             typer.echo(f"flags {tgt}: " + ", ".join(f"{name} {n}" for name, n in flags))
+    for line in stats.get("skipped_files", []):
+        typer.echo(f"warning: {line}", err=True)
+    kept = stats.get("superseded")
+    if kept:
+        typer.echo(
+            f"kept {kept['rows']} reviewed row(s) no longer in the document in {kept['path']} "
+            "(the translation memory reuses them)"
+        )
     reused = sum(info["origin"].get("tm", 0) for info in stats["targets"].values())
     if reused:
         typer.echo(f"translation memory: {reused} segment(s) reused (origin tm; see --no-tm)")

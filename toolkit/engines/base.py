@@ -36,7 +36,7 @@ class EngineInfo:
 
     @property
     def label(self) -> str:
-        note = " [TEST MODEL: random weights, output is meaningless]" if self.test_model else ""
+        note = " [TEST MODEL: random or toy weights, not a translation]" if self.test_model else ""
         return f"{self.engine}:{self.model}{note}"
 
 

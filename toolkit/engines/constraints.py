@@ -197,22 +197,12 @@ def plan_rows(
     return rows, encoded.unusable
 
 
-def build_processors(
-    engine: Any, constraints: list[list[TermConstraint]], max_new: int
-) -> list[Any]:
-    """The hook TransformersEngine calls: a processor list for one batch.
-
-    A term the tokenizer cannot reproduce is not forced; the pipeline's verification then
-    flags the segment (missing term) instead of failing the run.
-    """
-    rows, unusable = plan_rows(engine.tokenizer, constraints)
-    engine.unforceable_terms = getattr(engine, "unforceable_terms", {}) | unusable
-    if not any(r.terms or r.forbidden for r in rows):
-        return []
+def term_processor(engine: Any, rows: list[RowSpec], max_new: int) -> Any:
+    """The term-forcing logits processor for one generate() call of `engine`."""
     glue = getattr(engine, "_glue_ids", None)
     if glue is None:
         glue = engine._glue_ids = glue_ids(engine.tokenizer)
-    return [_processor_class()(rows, int(engine.tokenizer.eos_token_id), max_new, glue)]
+    return _processor_class()(rows, int(engine.tokenizer.eos_token_id), max_new, glue)
 
 
 def glue_ids(tokenizer: Any) -> Any:

@@ -56,6 +56,8 @@ def convert_model(
     if not (source / "config.json").is_file():
         raise ModelError(f"{source} is not a transformers model folder (no config.json)")
     target = out or default_output(model)
+    if source.resolve().is_relative_to(target.resolve()):  # --force would delete the input
+        raise UsageError(f"--output {target}: holds the model being converted; choose another")
     if target.exists() and not force:
         raise UsageError(f"{target} already exists: pass --force to replace it")
     try:

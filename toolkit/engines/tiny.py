@@ -69,59 +69,67 @@ def random_model(tokenizer: Any, spec: TinySpec, vocab_size: int | None = None) 
     return M2M100ForConditionalGeneration(config).eval()
 
 
+def train_tokenizer(lines: list[str], vocab_size: int, work_dir: Path) -> tuple[Any, Path]:
+    """A BPE SentencePiece model on `lines` as an NllbTokenizer with the five language codes."""
+    import sentencepiece as spm
+    from transformers import NllbTokenizer
+
+    codes = [languages.get(c).nllb for c in languages.SUPPORTED]
+    corpus = work_dir / "corpus.txt"
+    # Repeat the corpus so BPE finds enough merges on a small text.
+    corpus.write_text("\n".join(lines * 4), encoding="utf-8")
+    spm_dir = work_dir / "spm"
+    spm_dir.mkdir()
+    spm.SentencePieceTrainer.train(
+        input=str(corpus),
+        model_prefix=str(spm_dir / "sentencepiece.bpe"),
+        vocab_size=vocab_size,
+        model_type="bpe",  # as NLLB; unigram models convert lossily
+        character_coverage=1.0,
+        normalization_rule_name="identity",  # NFKC would split Thai ำ / Lao ຳ
+        hard_vocab_limit=False,
+        bos_id=0,
+        pad_id=1,
+        eos_id=2,
+        unk_id=3,
+        minloglevel=2,
+    )
+    # 5.x: language codes must be passed, or they silently map to <unk>.
+    tokenizer = NllbTokenizer.from_pretrained(str(spm_dir), extra_special_tokens=codes)
+    if any(tokenizer.convert_tokens_to_ids(c) == tokenizer.unk_token_id for c in codes):
+        raise ModelError("test model: language codes were not added to the tokenizer")
+    return tokenizer, spm_dir / "sentencepiece.bpe.model"
+
+
+def save_test_model(
+    out_dir: Path, model: Any, tokenizer: Any, spm_file: Path, marker: dict[str, Any]
+) -> Path:
+    """Save a test model with its tokenizer and the marker that flags its output everywhere."""
+    with staged_folder(out_dir, ".test-model-") as staging:
+        model.save_pretrained(staging)
+        tokenizer.save_pretrained(staging)
+        shutil.copy(spm_file, staging / "sentencepiece.bpe.model")
+        (staging / TEST_MODEL_MARKER).write_text(
+            json.dumps({"test_model": True, **marker}, indent=2), encoding="utf-8"
+        )
+    return out_dir
+
+
 def build_tiny(
     out_dir: Path, spec: TinySpec | None = None, extra_files: list[Path] | None = None
 ) -> Path:
     """Train the tokenizer, build a random M2M100 model and save both into `out_dir`."""
     spec = spec or TinySpec()
-    import sentencepiece as spm
-    from transformers import NllbTokenizer
-
     from toolkit.engines.transformers_engine import _quiet_transformers
 
     _quiet_transformers()
-    lines = training_text(extra_files)
-    codes = [languages.get(c).nllb for c in languages.SUPPORTED]
     with tempfile.TemporaryDirectory() as tmp:
-        tmp_path = Path(tmp)
-        corpus = tmp_path / "corpus.txt"
-        # Repeat the corpus so BPE finds enough merges on a small text.
-        corpus.write_text("\n".join(lines * 4), encoding="utf-8")
-        spm_dir = tmp_path / "spm"
-        spm_dir.mkdir()
-        spm.SentencePieceTrainer.train(
-            input=str(corpus),
-            model_prefix=str(spm_dir / "sentencepiece.bpe"),
-            vocab_size=spec.vocab_size,
-            model_type="bpe",  # as NLLB; unigram models convert lossily
-            character_coverage=1.0,
-            normalization_rule_name="identity",  # NFKC would split Thai ำ / Lao ຳ
-            hard_vocab_limit=False,
-            bos_id=0,
-            pad_id=1,
-            eos_id=2,
-            unk_id=3,
-            minloglevel=2,
+        tokenizer, spm_file = train_tokenizer(
+            training_text(extra_files), spec.vocab_size, Path(tmp)
         )
-        # 5.x: language codes must be passed, or they silently map to <unk>.
-        tokenizer = NllbTokenizer.from_pretrained(str(spm_dir), extra_special_tokens=codes)
-        if any(tokenizer.convert_tokens_to_ids(c) == tokenizer.unk_token_id for c in codes):
-            raise ModelError("tiny model: language codes were not added to the tokenizer")
-        model = random_model(tokenizer, spec)
-        with staged_folder(out_dir, ".tiny-") as staging:
-            model.save_pretrained(staging)
-            tokenizer.save_pretrained(staging)
-            shutil.copy(spm_dir / "sentencepiece.bpe.model", staging / "sentencepiece.bpe.model")
-            (staging / TEST_MODEL_MARKER).write_text(
-                json.dumps(
-                    {
-                        "test_model": True,
-                        "note": "random weights built by `mekong models build-tiny`; "
-                        "its translations are meaningless",
-                        "spec": spec.__dict__,
-                    },
-                    indent=2,
-                ),
-                encoding="utf-8",
-            )
-    return out_dir
+        marker = {
+            "note": "random weights built by `mekong models build-tiny`; "
+            "its translations are meaningless",
+            "spec": spec.__dict__,
+        }
+        return save_test_model(out_dir, random_model(tokenizer, spec), tokenizer, spm_file, marker)

@@ -130,13 +130,11 @@ class TransformersEngine:
             "min_new_tokens": self.fixed_new_tokens or 2,
             "do_sample": False,
         }
-        processors = self._constraint_processors(constraints, max_new) if constraints else []
-        if processors:
-            from transformers import LogitsProcessorList
-
-            kwargs["logits_processor"] = LogitsProcessorList(processors)
+        rows = self._term_rows(constraints) if constraints else None
         with torch.inference_mode():
-            out = self.model.generate(**enc, **kwargs)
+            out = self._generate(enc, kwargs, rows, None, max_new)
+            if rows is not None:
+                out = self._place_terms(enc, kwargs, rows, out, max_new)
             logprobs = self._mean_logprobs(enc, out)
         decoded = self.tokenizer.batch_decode(out, skip_special_tokens=True)
         pad = self.tokenizer.pad_token_id
@@ -145,15 +143,81 @@ class TransformersEngine:
             for text, lp, row in zip(decoded, logprobs, out, strict=True)
         ]
 
-    def _constraint_processors(
-        self, constraints: list[list[TermConstraint]], max_new: int
-    ) -> list[Any]:
-        """Logits processors enforcing glossary terms (see toolkit.engines.constraints)."""
+    def _term_rows(self, constraints: list[list[TermConstraint]]) -> list[Any] | None:
+        """Token strings of each row's terms (see toolkit.engines.constraints), or None."""
         if not any(constraints):
-            return []
-        from toolkit.engines.constraints import build_processors
+            return None
+        from toolkit.engines.constraints import plan_rows
 
-        return build_processors(self, constraints, max_new)
+        rows, unusable = plan_rows(self.tokenizer, constraints)
+        self.unforceable_terms = getattr(self, "unforceable_terms", {}) | unusable
+        return rows if any(r.terms or r.forbidden for r in rows) else None
+
+    def _generate(
+        self, enc: Any, kwargs: dict[str, Any], rows: list[Any] | None, plans: Any, max_new: int
+    ) -> Any:
+        """One generate() call; with `rows`, forbidden forms are banned and terms guaranteed
+        (a first pass with `plans=None` only bans: terms are placed afterwards)."""
+        processors: list[Any] = []
+        if rows is not None:
+            from toolkit.engines.constraints import RowSpec, term_processor
+
+            if plans is None:  # first pass: free decoding, forbidden variants banned
+                rows = [RowSpec(forbidden=r.forbidden) for r in rows]
+            processors.append(term_processor(self, rows, max_new))
+        if plans is not None:
+            from toolkit.engines.placement import plan_processor_class
+
+            processors.insert(0, plan_processor_class()(plans))
+        if processors:
+            from transformers import LogitsProcessorList
+
+            kwargs = {**kwargs, "logits_processor": LogitsProcessorList(processors)}
+        return self.model.generate(**enc, **kwargs)
+
+    def _place_terms(
+        self, enc: Any, kwargs: dict[str, Any], rows: list[Any], out: Any, max_new: int
+    ) -> Any:
+        """Re-decode rows that miss a term with the term where the model would put a name."""
+        from toolkit.engines.placement import missing, plan_row
+
+        pad = int(self.tokenizer.pad_token_id)
+        seqs = [[t for t in row.tolist() if t != pad] for row in out]
+        for _ in range(max((len(r.terms) for r in rows), default=0)):
+            todo = [i for i, r in enumerate(rows) if missing(seqs[i], r)]
+            if not todo:
+                break
+            sub = {k: v[todo] for k, v in enc.items()}
+            dist = self._log_distributions(sub, [seqs[i] for i in todo])
+            plans = [
+                plan_row(dist[j], seqs[i], missing(seqs[i], rows[i])[0]) for j, i in enumerate(todo)
+            ]
+            budget = max_new + max(len(p.ids) for p in plans)
+            again = self._generate(
+                sub, {**kwargs, "max_new_tokens": budget}, [rows[i] for i in todo], plans, budget
+            )
+            for j, i in enumerate(todo):
+                seqs[i] = [t for t in again[j].tolist() if t != pad]
+        return self._pad(seqs, pad)
+
+    def _log_distributions(self, enc: Any, seqs: list[list[int]]) -> Any:
+        """Teacher-forced log-probabilities over each sequence (position j predicts j + 1)."""
+        import torch
+
+        ids = self._pad(seqs, int(self.tokenizer.pad_token_id))
+        logits = self.model(
+            input_ids=enc["input_ids"],
+            attention_mask=enc["attention_mask"],
+            decoder_input_ids=ids,
+        ).logits
+        return torch.log_softmax(logits.float(), dim=-1)
+
+    def _pad(self, seqs: list[list[int]], pad: int) -> Any:
+        import torch
+
+        width = max(len(s) for s in seqs)
+        rows = [s + [pad] * (width - len(s)) for s in seqs]
+        return torch.tensor(rows, dtype=torch.long, device=self.device)
 
     def _mean_logprobs(self, enc: Any, out: Any) -> list[float]:
         """Mean log-probability per generated token (teacher-forced), language token excluded."""

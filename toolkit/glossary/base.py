@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from toolkit.errors import GlossaryError
+from toolkit.glossary.cells import check_value
 
 if TYPE_CHECKING:
     from toolkit.engines.base import TermConstraint
@@ -21,6 +22,11 @@ if TYPE_CHECKING:
 LANGS: tuple[str, ...] = ("en", "km", "lo", "th", "vi")
 TYPES: tuple[str, ...] = ("institution", "title", "law", "place", "acronym", "other")
 STATUSES: tuple[str, ...] = ("verified", "proposed")
+# Where a concept applies (a jurisdiction; empty = anywhere), how hard it is enforced (empty =
+# force) and where a title counts as a title (empty = anywhere): see README, "Glossary".
+SCOPES: tuple[str, ...] = ("kh", "la", "th", "vn", "intl")
+LEVELS: tuple[str, ...] = ("force", "check")
+CONTEXTS: tuple[str, ...] = ("any", "before-name", "address")
 REQUIRED_COLUMNS: tuple[str, ...] = ("id", "type", "status", "source")
 # The canonical column order used when a new file is written.
 DEFAULT_COLUMNS: tuple[str, ...] = (
@@ -28,6 +34,9 @@ DEFAULT_COLUMNS: tuple[str, ...] = (
     "type",
     *LANGS,
     "dnt",
+    "scope",
+    "level",
+    "context",
     *(f"forbidden_{lang}" for lang in LANGS),
     "status",
     "source",
@@ -72,6 +81,26 @@ class Concept:
     def dnt(self) -> bool:
         return self.cells.get("dnt", "").strip().lower() in TRUE_VALUES
 
+    @property
+    def scope(self) -> str:
+        return self.cells.get("scope", "").strip() or "intl"
+
+    @property
+    def level(self) -> str:
+        return self.cells.get("level", "").strip() or "force"
+
+    @property
+    def context(self) -> str:
+        return self.cells.get("context", "").strip() or "any"
+
+    def column_problem(self) -> tuple[str, str] | None:
+        """(column, message) for an unknown scope, level or context value, else None."""
+        for column, allowed in (("scope", SCOPES), ("level", LEVELS), ("context", CONTEXTS)):
+            value = self.cells.get(column, "").strip()
+            if value and value not in allowed:
+                return column, f"'{value}' is not one of {', '.join(allowed)}"
+        return None
+
     def terms(self, lang: str) -> list[str]:
         """Variants in `lang`, preferred first, NFC, empty ones dropped."""
         return [nfc(t) for t in split_variants(self.cells.get(lang, "")) if t]
@@ -103,10 +132,12 @@ class TermHit:
     end: int
     text: str  # the source text as written at [start, end)
     variant: str  # the glossary form that matched
+    level: str = "force"  # force | check: only forced hits become decoding constraints
 
     def as_dict(self) -> dict[str, object]:
         return {
             "term_id": self.term_id,
+            "level": self.level,
             "lang": self.lang,
             "start": self.start,
             "end": self.end,
@@ -123,9 +154,16 @@ class TermCheck:
     src: str
     tgt: str
     found: bool
+    level: str = "force"
 
     def as_dict(self) -> dict[str, object]:
-        return {"term_id": self.term_id, "src": self.src, "tgt": self.tgt, "found": self.found}
+        return {
+            "term_id": self.term_id,
+            "src": self.src,
+            "tgt": self.tgt,
+            "found": self.found,
+            "level": self.level,
+        }
 
 
 @dataclass
@@ -181,8 +219,7 @@ class Glossary:
 
     def set(self, concept_id: str, column: str, value: str) -> None:
         self.check_columns([column])
-        if "\t" in value or "\n" in value:
-            raise GlossaryError(f"{self.name}: a cell cannot contain tabs or line breaks")
+        check_value(value, column, f"{self.name}: concept {concept_id!r}")
         if column == "id" and value != concept_id and self.get(value) is not None:
             raise GlossaryError(f"{self.name}: id '{value}' already exists")
         if column not in self.columns:
@@ -202,11 +239,14 @@ class Glossary:
             raise GlossaryError(f"{self.name}: {unknown_column_message(unknown[0])}")
 
     # -- matching, constraints and verification (toolkit.glossary.match) -----------------
-    def match(self, text: str, lang: str) -> list[TermHit]:
-        """Terms of `lang` found in `text`, longest match first wins, in text order."""
+    def match(self, text: str, lang: str, jurisdiction: str | None = None) -> list[TermHit]:
+        """Terms of `lang` found in `text`, longest match first wins, in text order.
+
+        `jurisdiction` (kh, la, th, vn) resolves generic names of scoped concepts; without it
+        such names are hit at level `check` (verified, never forced)."""
         from toolkit.glossary.match import matcher_for
 
-        return matcher_for(self, lang).find(text)
+        return matcher_for(self, lang).find(text, jurisdiction)
 
     def constraints(self, hits: list[TermHit], tgt: str) -> list[TermConstraint]:
         """What the engine must produce in `tgt` for these hits (one per concept)."""

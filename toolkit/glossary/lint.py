@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from toolkit import languages
 from toolkit.glossary.base import STATUSES, TRUE_VALUES, TYPES, Glossary
+from toolkit.glossary.cells import cell_problem
 from toolkit.glossary.match import ZERO_WIDTH, is_acronym, keyed
 
 
@@ -15,9 +16,11 @@ class Problem:
     row: int  # 1-based line in the file (0 when the concept was not read from a file)
     column: str
     message: str
+    warning: bool = False  # reported, but does not fail lint nor refuse an edit
 
     def format(self, name: str) -> str:
         where = f"{name}:{self.row}" if self.row else name
+        where = f"{where}: warning" if self.warning else where
         return (
             f"{where}: {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
         )
@@ -48,6 +51,9 @@ def lint(glossary: Glossary) -> list[Problem]:
             report("status", f"'{concept.status}' is not one of {', '.join(STATUSES)}")
         if not concept.cells.get("source", "").strip():
             report("source", "empty source (say where the official name comes from)")
+        column_problem = concept.column_problem()
+        if column_problem:
+            report(*column_problem)
         dnt = concept.cells.get("dnt", "").strip().lower()
         if dnt and dnt not in (*TRUE_VALUES, "no", "false", "0"):
             report("dnt", f"'{dnt}' is not yes or empty")
@@ -67,8 +73,9 @@ def lint(glossary: Glossary) -> list[Problem]:
                     _check_script(variant, lang, report)
                 key = (lang, _key(variant, lang, is_acronym(variant, concept)))
                 owner = term_owner.get(key)
-                if owner and owner[0] != cid:
-                    report(lang, f"'{variant}' is also a term of '{owner[0]}' (row {owner[1]})")
+                if owner and owner[0] != cid:  # can be the same word: warn, don't refuse
+                    message = f"'{variant}' is also a term of '{owner[0]}' (row {owner[1]})"
+                    problems.append(Problem(row, lang, message, warning=True))
                 elif not owner:
                     term_owner[key] = (cid, row)
             forbidden_cell = concept.cells.get(f"forbidden_{lang}", "")
@@ -76,7 +83,27 @@ def lint(glossary: Glossary) -> list[Problem]:
             for bad in (v.strip() for v in forbidden_cell.split("|") if v.strip()):
                 if _key(bad, lang, False) in keys:
                     report(f"forbidden_{lang}", f"forbidden '{bad}' equals a preferred form")
+    problems.extend(_forbidden_inside_names(glossary))
     return sorted(problems, key=lambda p: p.row)
+
+
+def _forbidden_inside_names(glossary: Glossary) -> list[Problem]:
+    """Warn where a forbidden variant is part of another concept's form: it stays allowed there
+    (constraints drop it when the segment needs that name), but a terminologist should know."""
+    from toolkit.glossary.match import contains
+
+    found: list[Problem] = []
+    for lang in glossary.langs:
+        names = [(c.id, t) for c in glossary.concepts for t in c.terms(lang)]
+        for concept in glossary.concepts:
+            for bad in concept.forbidden(lang):
+                other = next(
+                    (cid for cid, t in names if cid != concept.id and contains(t, bad, lang)), None
+                )
+                if other:
+                    message = f"forbidden '{bad}' is part of a form of '{other}' (allowed there)"
+                    found.append(Problem(concept.row, f"forbidden_{lang}", message, warning=True))
+    return found
 
 
 def _key(term: str, lang: str, acronym: bool) -> str:
@@ -84,6 +111,8 @@ def _key(term: str, lang: str, acronym: bool) -> str:
 
 
 def _check_cell(column: str, value: str, report) -> None:  # noqa: ANN001 - local callback
+    if (problem := cell_problem(value)) is not None:
+        report(column, problem)
     if value != value.strip():
         report(column, "leading or trailing spaces")
     if "  " in value:
@@ -97,10 +126,19 @@ def _check_cell(column: str, value: str, report) -> None:  # noqa: ANN001 - loca
 
 
 def _check_script(term: str, lang: str, report) -> None:  # noqa: ANN001 - local callback
-    share = languages.script_share(term, lang)
-    if share < 0.5:
-        report(lang, f"'{term}' is not written in the {languages.get(lang).name} script")
-    elif (
+    """Every letter in the column's script; Latin capitals (acronyms) allowed in km/lo/th."""
+    own = languages.get(lang).script
+    for char in term:
+        script = languages.script_of(char)
+        if script is None or script == own or (script == "Latn" and char.isupper()):
+            continue
+        name = unicodedata.name(char, "?")
+        script_name = languages.get(lang).name
+        report(
+            lang, f"'{term}' is not written in the {script_name} script (U+{ord(char):04X} {name})"
+        )
+        return
+    if (
         lang == "en"
         and languages.detect(term) == "vi"
         and any(unicodedata.normalize("NFD", c) != c for c in term)

@@ -5,7 +5,9 @@ map back to the original character positions so hits carry spans into the text a
 - en: case-insensitive (acronyms case-sensitive), word boundaries, "H.E."/"H. E."/"H.E",
   plurals ("Ministries") and possessives ("UNODC's", "UNODCs").
 - vi: NFC, case-insensitive, old and new tone-mark placement ("hoà" = "hòa").
-- km, lo, th: no word spaces, so spaces and zero-width characters are ignored entirely.
+- km, lo, th: no word spaces, so spaces and zero-width characters are ignored entirely; a hit
+  must begin and end on a word boundary (`toolkit.glossary.context`); Khmer ្ដ = ្ត, Lao and
+  Thai AM precomposed = decomposed.
 The longest match wins where matches overlap.
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -38,6 +41,7 @@ _PUNCT_MAP = str.maketrans(
         "\u00a0": " ",
     }
 )
+_AM = str.maketrans({"\u0eb3": "\u0ecd\u0eb2", "\u0e33": "\u0e4d\u0e32"})
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # grave acute tilde hook dot-below
 _VOWELS = frozenset("aeiouyAEIOUY")
 _WORD = re.compile(r"\w+")
@@ -79,6 +83,8 @@ def keyed(text: str, lang: str, lower: bool = True) -> Keyed:
             i = j
             continue
         piece = unicodedata.normalize("NFC", text[i:j]).translate(_PUNCT_MAP)
+        if not spaced:
+            piece = _spelling_key(piece, out[-1] if out else "")
         for c in piece:
             if lower:
                 low = c.lower()
@@ -91,6 +97,14 @@ def keyed(text: str, lang: str, lower: bool = True) -> Keyed:
     if lang == "vi":
         key = _WORD.sub(lambda m: canonical_tones(m.group()), key)
     return Keyed(key, tuple(starts), tuple(ends))
+
+
+def _spelling_key(piece: str, previous: str) -> str:
+    """Spellings official text uses interchangeably, made equal: Khmer subscript DA = TA
+    (្ដ/្ត), and the Lao and Thai AM written precomposed or as NIGGAHITA + AA (ຳ/ໍາ, ำ/ํา)."""
+    if piece == "\u178a" and previous == "\u17d2":
+        return "\u178f"
+    return piece.translate(_AM)
 
 
 def canonical_tones(word: str) -> str:
@@ -191,34 +205,82 @@ def _find_all(pattern: re.Pattern[str] | str, key: str) -> list[tuple[int, int]]
     return [(m.start(), m.end()) for m in pattern.finditer(key)]
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One variant of one concept, with what decides whether a hit on it counts."""
+
+    term_id: str
+    variant: str
+    acronym: bool
+    pattern: re.Pattern[str] | str
+    scope: str = "intl"
+    level: str = "force"
+    context: str = "any"
+    generic: bool = False  # a scoped name that does not name its country ("Supreme Court")
+    place: bool = False  # a place name: not matched as part of a language or people's name
+
+
 @dataclass
 class Matcher:
     """All term variants of one language, ready to search texts."""
 
     lang: str
-    entries: list[tuple[str, str, bool, re.Pattern[str] | str]]  # id, variant, acronym, pattern
+    entries: list[Entry]
 
-    def find(self, text: str) -> list[TermHit]:
+    def find(self, text: str, jurisdiction: str | None = None) -> list[TermHit]:
+        from toolkit.glossary import context
+
         lower = keyed(text, self.lang, lower=True)
         cased = keyed(text, self.lang, lower=False)
-        candidates: list[tuple[int, int, str, str]] = []
-        for term_id, variant, acronym, pattern in self.entries:
-            view = cased if acronym else lower
-            for ks, ke in _find_all(pattern, view.key):
+        bounds = context.word_bounds(text, self.lang)
+        candidates: list[tuple[int, int, int, str]] = []
+        for number, entry in enumerate(self.entries):
+            view = cased if entry.acronym else lower
+            for ks, ke in _find_all(entry.pattern, view.key):
                 start, end = view.span(ks, ke)
-                candidates.append((start, end, term_id, variant))
+                if bounds is not None and (start not in bounds or end not in bounds):
+                    continue  # inside a longer word (km, lo, th)
+                if entry.place and context.after_people_word(text, start, self.lang):
+                    continue
+                level = resolve(entry, text, start, end, self.lang, jurisdiction)
+                if level and context.applies(entry.context, text, start, end, self.lang):
+                    candidates.append((start, end, number, level))
         # longest first; among equals, the earliest, then glossary order (stable sort)
         candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
-        taken: list[tuple[int, int, str, str]] = []
+        taken: list[tuple[int, int, int, str]] = []
         for cand in candidates:
             if all(cand[1] <= t[0] or cand[0] >= t[1] for t in taken):
                 taken.append(cand)
         taken.sort()
-        return [TermHit(tid, self.lang, s, e, text[s:e], var) for s, e, tid, var in taken]
+        return [
+            TermHit(e.term_id, self.lang, s, end, text[s:end], e.variant, level)
+            for s, end, n, level in taken
+            for e in (self.entries[n],)
+        ]
+
+
+def resolve(
+    entry: Entry, text: str, start: int, end: int, lang: str, jurisdiction: str | None
+) -> str | None:
+    """The level a hit gets, or None when it is another country's body (see glossary.scope)."""
+    from toolkit.glossary import scope
+
+    if entry.scope == "intl":
+        return entry.level
+    country = scope.qualifier(text, start, end, lang)
+    if country is not None:
+        return entry.level if country == entry.scope else None
+    if not entry.generic:
+        return entry.level
+    if jurisdiction is None:
+        return "check"
+    return entry.level if jurisdiction == entry.scope else None
 
 
 def matcher_for(glossary: Glossary, lang: str) -> Matcher:
     from toolkit import languages
+    from toolkit.errors import GlossaryError
+    from toolkit.glossary.scope import names_own_country
 
     code = languages.get(lang).code
     cache_key = f"matcher:{code}"
@@ -227,9 +289,29 @@ def matcher_for(glossary: Glossary, lang: str) -> Matcher:
         return cached
     entries = []
     for concept in glossary.concepts:
+        problem = concept.column_problem()
+        if problem:
+            where = f"{glossary.name}:{concept.row}" if concept.row else glossary.name
+            raise GlossaryError(f"{where}: {problem[0]}: {problem[1]}")
         for variant in concept.terms(code):
             acronym = is_acronym(variant, concept)
-            entries.append((concept.id, variant, acronym, term_pattern(variant, code, acronym)))
+            generic = concept.scope != "intl" and not names_own_country(
+                variant, concept.scope, code
+            )
+            pattern = term_pattern(variant, code, acronym)
+            entries.append(
+                Entry(
+                    concept.id,
+                    variant,
+                    acronym,
+                    pattern,
+                    concept.scope,
+                    concept.level,
+                    concept.context,
+                    generic,
+                    concept.type == "place",
+                )
+            )
     matcher = Matcher(code, entries)
     glossary._matchers[cache_key] = matcher
     return matcher
@@ -240,6 +322,14 @@ def contains(text: str, form: str, lang: str, acronym: bool | None = None) -> bo
     acronym = is_acronym(form) if acronym is None else acronym
     pattern = term_pattern(form, lang, acronym)
     return bool(_find_all(pattern, keyed(text, lang, lower=not acronym).key))
+
+
+def term_present(text: str, forms: Sequence[str], lang: str | None = None) -> bool:
+    """The one "term present" rule of verification, both engines and the review page: any of
+    `forms` occurs in `text` under the matching rules of `lang` (default: the form's script)."""
+    from toolkit import languages
+
+    return any(contains(text, f, lang or languages.detect(f) or "en") for f in forms if f)
 
 
 def target_forms(concept: Concept, hit: TermHit, tgt: str) -> list[str]:
@@ -266,11 +356,20 @@ def constraints_for(glossary: Glossary, hits: list[TermHit], tgt: str) -> list[T
     from toolkit.engines.base import TermConstraint
 
     code = languages.get(tgt).code
+    pairs = _concepts_of(glossary, hits)
+    needed = [f for hit, concept in pairs for f in target_forms(concept, hit, code)]
     result: list[TermConstraint] = []
-    for hit, concept in _concepts_of(glossary, hits):
+    for hit, concept in pairs:
         forms = target_forms(concept, hit, code)
-        if forms:
-            result.append(TermConstraint(concept.id, tuple(forms), tuple(concept.forbidden(code))))
+        if forms and hit.level == "force":
+            # a forbidden variant inside a longer name this segment needs is not forbidden there
+            own = set(forms)
+            forbidden = tuple(
+                f
+                for f in concept.forbidden(code)
+                if not any(n not in own and n != f and contains(n, f, code) for n in needed)
+            )
+            result.append(TermConstraint(concept.id, tuple(forms), forbidden))
     return result
 
 
@@ -284,5 +383,7 @@ def verify(glossary: Glossary, tgt_text: str, hits: list[TermHit], tgt: str) -> 
         if not forms:
             continue  # no target form in the glossary: nothing can be required
         found = next((f for f in forms if contains(tgt_text, f, code)), None)
-        checks.append(TermCheck(concept.id, hit.text, found or forms[0], found is not None))
+        checks.append(
+            TermCheck(concept.id, hit.text, found or forms[0], found is not None, hit.level)
+        )
     return checks

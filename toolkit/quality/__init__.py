@@ -1,8 +1,9 @@
 """Quality of translations: reference-free scores per segment, reference-based corpus metrics.
 
-`score_segment` and `QualityResult` live in `base`; each signal family has its own module
-(script, length, numbers, repetition, untranslated, terms, model, kiwi) and `metrics` wraps
-sacrebleu for `mekong score`. Nothing heavy is imported here.
+`score_segment` and `QualityResult` live in `base`, `score_lines` (a batch, with adequacy) in
+`batch`; each signal family has its own module (script, length, numbers with number_words,
+repetition, untranslated, terms, adequacy, model, kiwi) and `metrics` wraps sacrebleu for
+`mekong score`. Nothing heavy is imported here (the e5 model loads on first use).
 """
 
 from __future__ import annotations

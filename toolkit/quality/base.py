@@ -4,13 +4,15 @@ Each signal family (one module each) returns raw values, a factor in [0, 1] and 
 The rule that combines them (also in docs/quality.md):
 
 1. score = product of the factors: script share, length, numbers, glossary terms,
-   repetition, copy, model confidence, round trip and CometKiwi (the last three when given).
+   repetition, copy, adequacy, model confidence, round trip and CometKiwi (the last four when
+   measured).
 2. Flags decide the status first. "Bad" flags mean the output cannot be used as it is:
    empty, wrong_script, copy, repetition, too_long. Any of them: status "bad" and the score is
    capped at 0.25.
 3. Any other flag (number_missing, number_added, missing_term, length, repeated,
-   wrong_language, low_confidence, roundtrip_low, kiwi_low, added_text, test_model), or a
-   score below 0.6 (flag "low_score"): status "review" and the score is capped at 0.59.
+   wrong_language, low_adequacy, misplaced, omission, kept_as_written, low_confidence,
+   roundtrip_low, kiwi_low, added_text, test_model), or a score below 0.6 (flag "low_score"):
+   status "review" and the score is capped at 0.59.
 4. Otherwise "ok" (so an ok segment always scores at least 0.6).
 Sorting by score therefore shows bad segments and those under review first.
 """
@@ -21,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from toolkit import languages
+from toolkit.quality import adequacy as adequacy_family
 from toolkit.quality import kiwi as kiwi_family
 from toolkit.quality import length, model, numbers, repetition, script, untranslated
 from toolkit.quality import terms as term_family
@@ -39,9 +42,13 @@ SIGNAL_FIELDS: dict[str, type] = {
     "term_success": float,  # glossary terms found / term hits (1.0 when none)
     "terms_missing": str,  # term ids not found, space-separated
     "repetition": float,  # repeated n-gram share beyond the source's own
+    "loop": int,  # most back-to-back copies of one stretch of the output (1: none)
     "copy_similarity": float,  # chrF of the output against the source, 0-1
     "roundtrip_chrf": float,  # chrF of the back-translation against the source (--roundtrip)
     "kiwi": float,  # CometKiwi score when that model was used
+    "adequacy": float,  # e5 cosine of source and output (cross-lingual), when measured
+    "adequacy_margin": float,  # that cosine minus the best of the nearby sources' cosines
+    "signals_missing": str,  # default signals that could not be measured ("adequacy")
     "empty": bool,
     "test_model": bool,
     "tm_match": float,  # translation-memory match score (origin = tm), else None
@@ -93,11 +100,15 @@ def score_segment(
     kiwi: float | None = None,
     tm_match: float | None = None,
     align_score: float | None = None,
+    adequacy: adequacy_family.Adequacy | None = None,
+    signals_missing: Sequence[str] = (),
 ) -> QualityResult:
     """Score one translated segment without a reference.
 
     `back_text` is the output translated back into `src` (round trip), `kiwi` a CometKiwi score
-    computed beforehand (see toolkit.quality.kiwi); both optional.
+    computed beforehand (see toolkit.quality.kiwi), `adequacy` the cross-lingual similarity
+    measured in a batch (`adequacy.measure_if_available`); all optional. `signals_missing`
+    names default signals that could not be measured on this machine.
     """
     src, tgt = languages.get(src).code, languages.get(tgt).code
     signals: dict[str, object] = dict.fromkeys(SIGNAL_FIELDS)
@@ -114,13 +125,18 @@ def score_segment(
     elif empty:
         parts.append(Part({}, 0.0, ["empty"]))
     else:
+        copy = untranslated.check(src_text, tgt_text, src)
+        # a quotation kept as written: its script says nothing about the translation
+        if "kept_as_written" not in copy.flags:
+            parts.append(script.check(tgt_text, tgt, src_text))
         parts += [
-            script.check(tgt_text, tgt),
             length.check(src_text, tgt_text, src, tgt),
             numbers.check(src_text, tgt_text, src, tgt),
             repetition.check(src_text, tgt_text, src, tgt),
-            untranslated.check(src_text, tgt_text),
+            copy,
         ]
+    lengths = [p.values["length_vs_expected"] for p in parts if "length_vs_expected" in p.values]
+    parts.append(adequacy_family.check(adequacy, src, tgt, lengths[0] if lengths else None))
     if test_model:
         parts.append(Part({}, 1.0, ["test_model"]))
     for part in parts:
@@ -129,4 +145,5 @@ def score_segment(
     signals.update(
         empty=empty, test_model=test_model, tm_match=tm_match, align_score=align_score, flags=flags
     )
+    signals["signals_missing"] = " ".join(signals_missing)
     return QualityResult(round(score, 4), status, signals, flags)

@@ -7,22 +7,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from toolkit.documents import decode, normalize
-from toolkit.errors import InputError
+from toolkit.documents import MAX_BYTES, decode, normalize
+from toolkit.errors import InputError, UsageError
+from toolkit.files import display_name, is_stdio, read_input_bytes
 
 
 def read_lines(path: str | Path, encoding: str | None = None) -> list[str]:
-    """The lines of a text file, normalised; a final newline does not add an empty line."""
-    p = Path(path)
-    if not p.exists():
-        raise InputError(f"{path}: no such file")
-    if p.is_dir():
-        raise InputError(f"{path}: is a directory, expected a file")
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    text = normalize(decode(data, str(path), encoding))
+    """The lines of a text file (stdin for `-`), normalised; a final newline adds no line."""
+    data = read_input_bytes(path, MAX_BYTES)
+    text = normalize(decode(data, display_name(path), encoding))
     if not text:
         return []
     return text.removesuffix("\n").split("\n")
@@ -30,6 +23,8 @@ def read_lines(path: str | Path, encoding: str | None = None) -> list[str]:
 
 def read_aligned(paths: list[Path], encoding: str | None = None) -> list[list[str]]:
     """Read several line-aligned files; different line counts are an InputError."""
+    if sum(is_stdio(p) for p in paths) > 1:
+        raise UsageError("only one input file can be '-' (stdin)")
     streams = [read_lines(p, encoding) for p in paths]
     counts = {len(s) for s in streams}
     if len(counts) > 1:

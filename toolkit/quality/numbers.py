@@ -2,15 +2,22 @@
 
 Rules, chosen so that no guess is needed:
 - Khmer, Lao and Thai digits are read as 0-9 (`languages.to_ascii_digits`).
-- A group separator ("," "." or a no-break space) joins digits only when every group after the
-  first has exactly three digits: "1,500,000" and "1.500.000" (Vietnamese) are both 1500000.
-  Otherwise the separator splits: "1.5" and "1,5" are both (1, 5), and "15.03.2023" is
-  (15, 3, 2023) - the same on both sides whichever decimal mark a language uses.
-- Thai Buddhist-era years: a source year 1900-2100 matches a Thai output year + 543, and a Thai
-  source year 2443-2643 matches an output year - 543 (the Thai era is exactly 543 years ahead).
-  Khmer and Lao eras are not converted (the Khmer era changes on Visakha Bochea, not January).
+- Each number is read with the decimal mark its language writes (CLDR: "." in en and th, ","
+  in km, lo and vi, the other mark grouping thousands) and, as a second reading, with the other
+  convention, since translators often keep the source's ("3.26" = "3,26"; "1,500" may be 1500 or
+  1.5 in Vietnamese). A grouping mark needs groups of exactly three digits. A token that is a
+  number in neither convention ("15.03.2023") is split into its digit runs (15, 3, 2023).
+  Digit groups separated by a plain space ("379 800") are one number.
+- A scale word after a number ("3 million", "3,26 លាន", "19 triệu") adds the scaled value as a
+  reading, so "3 million" matches both "3 លាន" and "3,000,000".
+- English numbers written as words (`number_words`: "ten", "second", "fifty-eight", "three
+  million", month names) are soft: they may match a number on the other side but are never
+  reported as missing or added themselves.
+- Times: ":00" minutes are dropped ("04:00" = 4); "17:30" is 17 and 30.
+- Thai Buddhist-era years: a Thai-side year 2443-2643 also reads as that year - 543 (CE) when
+  the other side is not Thai. Khmer and Lao eras are not converted (the Khmer era changes on
+  Visakha Bochea, not January).
 - Vietnamese "tháng 3" (March) is a month name, not a quantity: it is left out.
-- Leading zeros are dropped ("05" = 5). Numbers written as words are not read.
 Missing numbers give "number_missing", numbers the source does not have give "number_added";
 both mean review.
 """
@@ -18,68 +25,129 @@ both mean review.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from toolkit.languages import to_ascii_digits
+from toolkit.quality import number_words
 from toolkit.quality.common import Part
 
-_NUMBER = re.compile(r"\d+(?:[,.\u00a0\u202f]\d+)*")
-_GROUPED = re.compile(r"\d{1,3}(?:([,.\u00a0\u202f])\d{3})(?:\1\d{3})*")
+_NUMBER = re.compile(r"\d+(?:(?:[,.\u00a0\u202f]| (?=\d{3}(?!\d)))\d+)*")
 _VI_MONTH = re.compile(r"\btháng\s+\d{1,2}\b", re.IGNORECASE)
+_ZERO_MINUTES = re.compile(r"(?<=\d):00(?!\d)")
 THAI_ERA = 543
+DECIMAL_COMMA = frozenset({"km", "lo", "vi"})
+# scale words written after a number, longest first within a language
+SCALE_WORDS: dict[str, dict[str, int]] = {
+    "en": {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12},
+    "vi": {"nghìn": 10**3, "ngàn": 10**3, "triệu": 10**6, "tỷ": 10**9, "tỉ": 10**9},
+    "km": {"ពាន់លាន": 10**9, "ប៊ីលាន": 10**9, "ពាន់": 10**3, "ម៉ឺន": 10**4, "សែន": 10**5, "លាន": 10**6},
+    "lo": {"ພັນລ້ານ": 10**9, "ຕື້": 10**9, "ພັນ": 10**3, "ໝື່ນ": 10**4, "ແສນ": 10**5, "ລ້ານ": 10**6},
+    "th": {"พันล้าน": 10**9, "พัน": 10**3, "หมื่น": 10**4, "แสน": 10**5, "ล้าน": 10**6},
+}
 
 
-def extract(text: str, lang: str) -> list[int]:
-    """The numbers of `text` as integers, by the rules above."""
-    text = to_ascii_digits(text)
+@dataclass(frozen=True)
+class Number:
+    """One number of a text: its value as its language reads it, every value it may stand for,
+    and `soft` when written in words."""
+
+    value: Decimal
+    readings: frozenset[Decimal]
+    soft: bool = False
+
+
+def _parse(token: str, decimal: str) -> Decimal | None:
+    group = "." if decimal == "," else ","
+    spaced = token.replace("\u00a0", " ").replace("\u202f", " ")
+    integer, _, fraction = spaced.partition(decimal)
+    if decimal in fraction or not fraction.isdigit() and fraction:
+        return None
+    parts = re.split(rf"[{re.escape(group)} ]", integer)
+    if len(parts) > 1 and (len(parts[0]) > 3 or any(len(p) != 3 for p in parts[1:])):
+        return None
+    try:
+        return Decimal("".join(parts) + ("." + fraction if fraction else "")).normalize()
+    except InvalidOperation:
+        return None
+
+
+def _scale(text: str, end: int, lang: str) -> int | None:
+    rest = text[end : end + 12].lstrip()
+    words = SCALE_WORDS.get(lang, {})
+    word = next((w for w in words if rest.lower().startswith(w)), None)
+    if word is None or lang in ("en", "vi") and rest[len(word) : len(word) + 1].isalpha():
+        return None
+    return words[word]
+
+
+def read(text: str, lang: str) -> list[Number]:
+    """The numbers of `text`, by the rules above (digits first, then English words)."""
+    text = _ZERO_MINUTES.sub("", to_ascii_digits(text))
     if lang == "vi":
         text = _VI_MONTH.sub(" ", text)
-    found: list[int] = []
+    marks = (",", ".") if lang in DECIMAL_COMMA else (".", ",")
+    found: list[Number] = []
     for match in _NUMBER.finditer(text):
-        token = match.group()
-        if _GROUPED.fullmatch(token):
-            found.append(int(re.sub(r"\D", "", token)))
-        else:
-            found.extend(int(part) for part in re.split(r"\D", token) if part)
+        values = [v for v in (_parse(match.group(), m) for m in marks) if v is not None]
+        if not values:
+            parts = [Decimal(int(p)) for p in re.findall(r"\d+", match.group())]
+            found += [Number(p, frozenset({p})) for p in parts]
+            continue
+        scale = _scale(text, match.end(), lang)
+        values += [(v * scale).normalize() for v in values] if scale else []
+        found.append(Number(values[0], frozenset(values)))
+    if lang == "en":
+        found += [Number(min(r), frozenset(r), True) for _, _, r in number_words.read(text)]
     return found
 
 
-def _era_shift(src: str, tgt: str) -> int | None:
-    if tgt == "th" and src != "th":
-        return THAI_ERA
-    if src == "th" and tgt != "th":
-        return -THAI_ERA
-    return None
+def extract(text: str, lang: str) -> list[Decimal]:
+    """The main value of each number written in digits (for display and tests)."""
+    return [n.value for n in read(text, lang) if not n.soft]
 
 
-def compare(src_text: str, tgt_text: str, src: str, tgt: str) -> tuple[list[int], list[int]]:
+def _with_era(items: list[Number]) -> list[Number]:
+    out = []
+    for n in items:
+        years = {v - THAI_ERA for v in n.readings if 2443 <= v <= 2643 and v == int(v)}
+        out.append(Number(n.value, n.readings | years, n.soft))
+    return out
+
+
+def _show(value: Decimal) -> str:
+    return format(value, "f")
+
+
+def compare(src_text: str, tgt_text: str, src: str, tgt: str) -> tuple[list[str], list[str]]:
     """(missing, added): source numbers absent from the output, output numbers not in the source."""
-    missing = Counter(extract(src_text, src))
-    added = Counter(extract(tgt_text, tgt))
-    common = missing & added
-    missing -= common
-    added -= common
-    shift = _era_shift(src, tgt)
-    if shift is not None:
-        for year in list(missing.elements()):
-            is_year = 1900 <= year <= 2100 if shift > 0 else 2443 <= year <= 2643
-            if is_year and added[year + shift] > 0:
-                missing[year] -= 1
-                added[year + shift] -= 1
-        missing, added = +missing, +added
-    return sorted(missing.elements()), sorted(added.elements())
+    left, right = read(src_text, src), read(tgt_text, tgt)
+    if (src == "th") != (tgt == "th"):
+        left, right = (_with_era(left), right) if src == "th" else (left, _with_era(right))
+    # digits first, so a number written in words cannot take a digit's partner
+    free = sorted(range(len(right)), key=lambda j: right[j].soft)
+    unmatched_left: list[Number] = []
+    for n in sorted(left, key=lambda n: n.soft):
+        j = next((j for j in free if n.readings & right[j].readings), None)
+        if j is None:
+            unmatched_left.append(n)
+        else:
+            free.remove(j)
+    missing = sorted(n.value for n in unmatched_left if not n.soft)
+    added = sorted(right[j].value for j in free if not right[j].soft)
+    return [_show(v) for v in missing], [_show(v) for v in added]
 
 
 def check(src_text: str, tgt_text: str, src: str, tgt: str) -> Part:
     missing, added = compare(src_text, tgt_text, src, tgt)
     n_src = len(extract(src_text, src))
-    matched = n_src - len(missing)
+    matched = max(0, n_src - len(missing))
     total = n_src + len(added)
     match = matched / total if total else 1.0
     flags = (["number_missing"] if missing else []) + (["number_added"] if added else [])
     values = {
         "numbers_match": match,
-        "numbers_missing": " ".join(map(str, missing)),
-        "numbers_added": " ".join(map(str, added)),
+        "numbers_missing": " ".join(missing),
+        "numbers_added": " ".join(added),
     }
     return Part(values, 0.5 + 0.5 * match, flags)

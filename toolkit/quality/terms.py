@@ -12,7 +12,8 @@ from toolkit.quality.common import Part
 
 
 def check(terms: Sequence[dict[str, object]]) -> Part:
-    found = [bool(t.get("found")) for t in terms]
+    """Success over forced terms; a missing term of either level is flagged."""
+    found = [bool(t.get("found")) for t in terms if (t.get("level") or "force") == "force"]
     success = sum(found) / len(found) if found else 1.0
     missing = [str(t.get("term_id", "")) for t in terms if not t.get("found")]
     flags = ["missing_term"] if missing else []

@@ -7,7 +7,6 @@ the page and exports never show a stale "missing term".
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,17 +56,12 @@ class Applied:
         }
 
 
-def _norm(text: str) -> str:
-    return unicodedata.normalize("NFC", text).casefold()
-
-
 def term_found(tgt_text: str, expected: str | None) -> bool:
     """Whether any ` | `-separated variant of the expected target form occurs in the text."""
+    from toolkit.glossary.match import term_present
+
     variants = [v.strip() for v in (expected or "").split("|") if v.strip()]
-    if not variants:
-        return True
-    text = _norm(tgt_text)
-    return any(_norm(v) in text for v in variants)
+    return not variants or term_present(tgt_text, variants)
 
 
 def recheck_terms(terms: list[dict[str, Any]] | None, tgt_text: str) -> list[dict[str, Any]]:

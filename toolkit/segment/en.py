@@ -7,11 +7,12 @@ from toolkit.segment.latin import LatinRules, LatinSegmenter, words
 NEVER_FINAL = words(
     """
     h.e h.r.h h.m h.h mr mrs ms messrs mme dr prof gen lt col maj capt cmdr adm sgt brig
-    hon rev sen rep amb pres gov sec dep min st mt no nos art arts para paras vol vols ch
-    fig p pp e.g i.e cf viz approx est dept univ assn
+    hon rev sen rep amb pres gov sec dep min st mt art arts para paras vol vols ch
+    fig p pp e.g i.e cf viz approx est dept univ assn det sens reps supt insp v vs
     """
 )
 MAYBE_FINAL = words("etc a.m p.m u.s u.s.a u.n u.k e.u ltd inc co corp jr sr bros plc al")
+BEFORE_NUMBER = words("no nos jan feb mar apr jun jul aug sep sept oct nov dec")
 OPENERS = words(
     """
     the a an i we you he she it they this that these those there our my his her its their
@@ -22,7 +23,7 @@ OPENERS = words(
     """
 )
 
-RULES = LatinRules(NEVER_FINAL, MAYBE_FINAL, OPENERS)
+RULES = LatinRules(NEVER_FINAL, MAYBE_FINAL, OPENERS, before_number=BEFORE_NUMBER)
 
 
 def segmenter() -> LatinSegmenter:

@@ -15,7 +15,8 @@ from toolkit.segment.base import spans_from_cuts
 
 _OPENERS = "\"'“‘«([{"
 _CANDIDATE = re.compile(r"(?:\.{2,}|…|[.!?])+[\"'”’»)\]}]*(?=\s)")
-_NEXT_WORD = re.compile(r"\s*(\S*)")
+# The next word, past a closing quote typed after a space ('... law. ” tức là').
+_NEXT_WORD = re.compile(r"\s*(?:[”’»)\]}]+\s+)?(\S*)")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -32,6 +33,8 @@ class LatinRules:
     maybe_final: frozenset[str]  # may end a sentence: only before a typical opener
     openers: frozenset[str]  # words that typically start a sentence (lower case)
     title_parts: frozenset[str] = field(default_factory=frozenset)  # joinable parts: "pgs.ts"
+    # End a sentence unless a number follows: "Oct. 2", "No. 5" (but "Oh, no. I ...").
+    before_number: frozenset[str] = field(default_factory=frozenset)
 
 
 @dataclass
@@ -62,6 +65,12 @@ class LatinSegmenter:
             return True
         next_word = following.strip(_OPENERS + ",;:").lower()
         kind = self._abbreviation(word)
+        if kind == "maybe" and len(word) == 1:
+            # A single initial after a capitalised word is part of a name ("Dionisio A.
+            # Lind"); after any other word it is a letter that may end one ("grade A.").
+            return not after_capitalised(text, begin)
+        if kind == "number":
+            return not following[0].isdigit()
         if kind == "never":
             return False
         if kind == "maybe":
@@ -69,8 +78,10 @@ class LatinSegmenter:
         return True
 
     def _abbreviation(self, word: str) -> str | None:
-        """'never', 'maybe' or None for the word before a dot (lower case, no final dot)."""
+        """'never', 'maybe', 'number' or None for the word before a dot (lower case)."""
         rules = self.rules
+        if word in rules.before_number:
+            return "number"
         if word in rules.maybe_final:
             return "maybe"
         if word in rules.never_final:
@@ -79,11 +90,24 @@ class LatinSegmenter:
         if not parts:
             return None
         if all(len(p) == 1 and p.isalpha() for p in parts):
-            # Initials: "J." "J.F." read as part of a name; "U.S."-like acronyms may end one.
-            return "never" if len(parts) == 1 else "maybe"
+            # Initials and acronyms ("Dionisio A. Lind", "U.S.") may end one ("grade A. The
+            # data ..."), but only before a typical sentence opener.
+            return "maybe"
         if len(parts) > 1 and all(p in rules.title_parts or len(p) == 1 for p in parts):
             return "never"
         return None
+
+
+def after_capitalised(text: str, begin: int) -> bool:
+    """Whether the word before offset `begin` (a word start) begins with a capital letter."""
+    end = begin
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    start = end
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    word = text[start:end].lstrip(_OPENERS)
+    return word[:1].isupper()
 
 
 def merge_letterless(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from toolkit.segment.base import spans_from_cuts
+from toolkit.segment.embedded import latin_dot
 from toolkit.segment.latin import merge_letterless
 
 _CONSONANTS = re.compile(r"[\u0e81-\u0eae\u0edc-\u0edf]{1,3}")
@@ -22,7 +23,8 @@ _SPACE = re.compile(r"(?<=[\u0e80-\u0eff\"'”’»)\]}])\s+(?=[\u0e80-\u0eff\"�
 # Known abbreviations ending in "." (title, degree, era, unit); any dotted run of single
 # letters ("ສ.ປ.ປ.", "ພ.ສ.") or of at most three bare consonants ("ປອ.", "ດຣ.") is one too.
 ABBREVIATIONS = frozenset("ປອ ດຣ ປທ ຮສ ຮອ ອຈ ສຈ ທ ນ ພອ ພທ ຄສ ພສ ກມ ກລ ຊມ ມລ ຕລ ມ".split())  # noqa: SIM905
-# Sentence openers in official speech (checked as prefixes of the text after a space).
+# Sentence openers in official speech (checked as prefixes of the text after a space). Not
+# "ສຳລັບ" (for), "ແຕ່ວ່າ" (but), bare "ຂອບໃຈ" (thanks to): in news they mostly open a clause.
 OPENERS = (
     "ຂ້າພະເຈົ້າ",
     "ຂ້ານ້ອຍ",
@@ -58,13 +60,8 @@ OPENERS = (
     "ທ້າຍສຸດ",
     "ໃນປີ",
     "ໃນໄລຍະຜ່ານມາ",
-    "ສໍາລັບ",
-    "ສຳລັບ",
-    "ເພື່ອເປັນການ",
     "ຕົວຢ່າງ",
-    "ແຕ່ວ່າ",
     "ຢ່າງໃດກໍຕາມ",
-    "ຂອບໃຈ",
 )
 # Words after which the sentence must go on.
 CONTINUERS = (
@@ -100,7 +97,7 @@ class LaoSegmenter:
     lang: str = "lo"
 
     def split(self, text: str) -> list[tuple[int, int]]:
-        cuts = [m.end() for m in _PUNCT.finditer(text) if not self._abbreviation(text, m)]
+        cuts = [m.end() for m in _PUNCT.finditer(text) if self._ends(text, m)]
         punct_cuts = iter(cuts[:] + [len(text) + 1])
         next_punct = next(punct_cuts)
         last = 0
@@ -111,6 +108,11 @@ class LaoSegmenter:
                 cuts.append(m.start())
                 last = m.start()
         return merge_letterless(text, spans_from_cuts(text, sorted(cuts)))
+
+    def _ends(self, text: str, match: re.Match[str]) -> bool:
+        """Lao abbreviations never end one; Latin words and ellipses follow the English rules."""
+        latin = latin_dot(text, match.start(), match.end())
+        return latin if latin is not None else not self._abbreviation(text, match)
 
     @staticmethod
     def _abbreviation(text: str, match: re.Match[str]) -> bool:
@@ -131,7 +133,7 @@ class LaoSegmenter:
 
     @staticmethod
     def _space_boundary(text: str, start: int, end: int, last: int) -> bool:
-        before = text[last:start].strip()
+        before = text[last:start].strip().rstrip("\"'“”‘’«» ")
         if len(before) < MIN_CHARS or before.endswith(CONTINUERS) or before.endswith("ໆ,"):
             return False
         while end < len(text) and text[end] in '"“‘«(':

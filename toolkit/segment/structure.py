@@ -6,7 +6,8 @@ rule lines ("---") are markup: they are kept out of the text handed to a languag
 recorded, so every segment can be rebuilt (`base.restore`). Headings, salutation lines
 ("Excellencies,", "Your Excellencies, Ladies and Gentlemen!") and date/place lines are one
 segment each; bullet items and ordinary lines are split into sentences. In Latin script a line
-that starts in lower case continues the previous one (hard-wrapped text).
+that starts in lower case continues the previous one (hard-wrapped text), and so does a heading
+line; a paragraph broken off mid-sentence by page wrapping is joined to the next one.
 """
 
 from __future__ import annotations
@@ -141,10 +142,15 @@ class Unit:
     pieces: list[Piece]
 
 
-def units(para: str, latin: bool) -> list[Unit]:
-    """Lines of a paragraph grouped into units (hard-wrapped Latin lines joined)."""
+def units(para: str, latin: bool, continues: frozenset[int] = frozenset()) -> list[Unit]:
+    """Lines of a paragraph grouped into units (hard-wrapped lines and headings joined).
+
+    `continues`: offsets where a paragraph that continues the previous one starts (page or
+    line wrapping, see `continues_paragraph`); the blank lines before it are read as a space.
+    """
     result: list[Unit] = []
     offset = 0
+    text_end = 0  # end of the last line with text
     for raw in para.split("\n"):
         line = parse_line(para, offset, offset + len(raw))
         offset += len(raw) + 1
@@ -156,22 +162,73 @@ def units(para: str, latin: bool) -> list[Unit]:
             else:
                 result.append(Unit("rule", [], list(line.pieces)))
             continue
-        first = text.lstrip()[:1]
         prev = result[-1] if result else None
-        if (
-            latin
-            and prev is not None
-            and prev.kind in ("sentence", "bullet")
-            and line.kind == "sentence"
-            and prev.chars
-            and first.islower()
-        ):
-            prev.chars.append(line.start - 1)  # the newline, read as a space
-            prev.chars.extend(line.chars)
-            prev.pieces.extend(line.pieces)
-            continue
-        result.append(Unit(line.kind, list(line.chars), list(line.pieces)))
+        if prev is not None and prev.chars and line.start in continues:
+            # The paragraph break: one newline read as a space, the rest kept as markup.
+            if line.start - 1 > text_end:
+                line.pieces.append(Piece(text_end, line.start - 1, "close"))
+            _join(prev, line)
+        elif prev is not None and prev.chars and _wraps(prev.kind, line.kind, text, latin):
+            _join(prev, line)
+        else:
+            result.append(Unit(line.kind, list(line.chars), list(line.pieces)))
+        text_end = line.start + len(raw.rstrip())
     return result
+
+
+def _join(prev: Unit, line: Line) -> None:
+    prev.chars.append(line.start - 1)  # the newline, read as a space
+    prev.chars.extend(line.chars)
+    prev.pieces.extend(line.pieces)
+
+
+def _wraps(prev_kind: str, kind: str, text: str, latin: bool) -> bool:
+    """A line starting in lower case continues a sentence (Latin script) or a heading."""
+    if not text.lstrip()[:1].islower():
+        return False
+    if prev_kind == "heading":
+        return kind in ("heading", "sentence")
+    return latin and prev_kind in ("sentence", "bullet") and kind == "sentence"
+
+
+_CONTINUE_BLOCKERS = ("salutation", "dateline", "rule", "bullet")
+_WORD = re.compile(r"[^\W\d_]")
+_PUNCT = "\"'“”‘’«»()[],.;:!?-–—"
+
+
+def continues_paragraph(prev: str, nxt: str) -> bool:
+    """Whether paragraph `nxt` continues `prev`, broken apart by page or line wrapping.
+
+    `prev` must end mid-sentence (no final mark, colon or semicolon) and `nxt` start in lower
+    case or with the word `prev` ends with ("... Focussing on the" / "the definition ...").
+    Headings only continue headings; salutations, date lines and bullets never join.
+    """
+    last_raw = prev[prev.rfind("\n") + 1 :]
+    first_raw = nxt.split("\n", 1)[0]
+    last = parse_line(last_raw, 0, len(last_raw))
+    first = parse_line(first_raw, 0, len(first_raw))
+    last_text = "".join(last_raw[i] for i in last.chars).strip()
+    first_text = "".join(first_raw[i] for i in first.chars).strip()
+    kinds = (classify(last_text, last.kind), classify(first_text, first.kind))
+    if not last_text or not first_text or any(k in _CONTINUE_BLOCKERS for k in kinds):
+        return False
+    if kinds[0] != kinds[1] or _TERMINAL.search(last_text) or last_text[-1] in ":;：":
+        return False
+    if first_text[0].islower():
+        return True
+    return _repeats(last_text.split()[-1], first_text.split()[0])
+
+
+def _repeats(last: str, first: str) -> bool:
+    """The next paragraph opens with the word the previous one ended with (page wrapping
+    repeats it). Thai, Lao and Khmer write no spaces between words: there the previous
+    chunk only has to end with the next one's first chunk."""
+    last, first = last.strip(_PUNCT).casefold(), first.strip(_PUNCT).casefold()
+    if not _WORD.search(first):
+        return False
+    if last == first:
+        return True
+    return not first.isascii() and len(first) >= 3 and last.endswith(first)
 
 
 @dataclass(frozen=True)
@@ -181,15 +238,18 @@ class Span:
     kind: str
 
 
-def split_paragraph(para: str, segmenter: Segmenter, latin: bool) -> list[tuple[Span, str, tuple]]:
-    """Segments of one paragraph: (span in the paragraph, text, markup) in order."""
+def split_paragraph(
+    para: str, segmenter: Segmenter, latin: bool, continues: frozenset[int] = frozenset()
+) -> list[tuple[Span, str, tuple]]:
+    """Segments of one paragraph (or of wrapped paragraphs read as one, see `units`)."""
     spans: list[Span] = []
     pieces: list[Piece] = []
-    for unit in units(para, latin):
+    for unit in units(para, latin, continues):
         pieces.extend(unit.pieces)
         if not unit.chars:
             continue
-        clean = "".join(para[i] for i in unit.chars)
+        # Newlines inside a unit are wrapped lines: the strategy reads them as spaces.
+        clean = "".join(" " if para[i] == "\n" else para[i] for i in unit.chars)
         if unit.kind in ("sentence", "bullet"):
             parts = segmenter.split(clean)
         else:

@@ -1,12 +1,15 @@
 """Thai: sentences are separated by spaces, and spaces also occur inside sentences.
 
 Every whitespace run between two pieces of text is a candidate; a small averaged-perceptron
-model (`toolkit/data/th-sentence-model.json.gz`, trained on UD Thai-TUD, CC BY-SA 4.0; retrain
-with `bench/train_thai_segmenter.py`) scores it from the characters on both sides, the lengths
-of the neighbouring chunks and the distance to the paragraph's ends. "?" and "!" before a space
-always end a sentence. Between those hard cuts the boundaries are chosen together, not one
-space at a time: a dynamic program maximises the summed scores of the chosen spaces plus a
-log-normal prior on sentence length (models without that prior fall back to a threshold).
+model (`toolkit/data/th-sentence-model.json.gz`, trained on UD Thai-TUD and the Thai of
+ntrex-dev, both CC BY-SA 4.0; retrain with `bench/train_thai_segmenter.py`) scores it from the
+characters on both sides, the lengths of the neighbouring chunks and the distance to the
+paragraph's ends. "?" and "!" before a space always end a sentence; a space after a Latin
+abbreviation or initial ("Dr. PawPaw") never does (`toolkit.segment.embedded`). Between the
+hard cuts the boundaries are chosen together: a dynamic program maximises the summed gains of
+the chosen spaces plus a log-normal prior on sentence length. The per-cut offset was chosen for
+precision (an over-cut sentence costs the user more than a long one), and no segment grows
+past MAX_SENTENCE characters where a space allows a cut: the best-scoring spaces are cut then.
 Pure Python: no crfsuite, no pythainlp, no GPL code.
 """
 
@@ -22,6 +25,7 @@ from importlib import resources
 
 from toolkit.errors import ModelError
 from toolkit.segment.base import spans_from_cuts
+from toolkit.segment.embedded import latin_space_veto
 from toolkit.segment.latin import merge_letterless
 
 MODEL_FILE = "th-sentence-model.json.gz"
@@ -57,11 +61,18 @@ def space_features(text: str, start: int, end: int) -> list[str]:
     next_space = text.find(" ", end)
     right_chunk = text[end:] if next_space < 0 else text[end:next_space]
     feats = ["bias"]
-    for k in range(1, 7):
+    for k in range(1, 9):
         if len(left_chunk) >= k:
             feats.append(f"L{k}={left_chunk[-k:]}")
         if len(right_chunk) >= k:
             feats.append(f"R{k}={right_chunk[:k]}")
+    for k in (2, 3, 4, 5):
+        # How the next chunk ends ("... ผู้เชี่ยวชาญกล่าว": an attribution, not a sentence)
+        # and how the previous one began.
+        if len(right_chunk) >= k:
+            feats.append(f"RE{k}={right_chunk[-k:]}")
+        if len(left_chunk) >= k:
+            feats.append(f"LB{k}={left_chunk[:k]}")
     feats.append(f"L2R2={left_chunk[-2:]}|{right_chunk[:2]}")
     feats.append(f"L1R1={left_chunk[-1:]}|{right_chunk[:1]}")
     feats.append(f"LC={_char_class(left_chunk[-1:])}|RC={_char_class(right_chunk[:1])}")
@@ -100,8 +111,10 @@ class ThaiModel:
         return -self.length_weight * x * x / (2 * self.sigma * self.sigma)
 
 
-# Sentences longer than this are not considered by the decoder (TUD's longest is ~770).
-MAX_SENTENCE = 1500
+# The longest segment the decoder accepts where a space allows a shorter one: a paragraph
+# with no confident boundary is still cut, at its best-scoring spaces, before this many
+# characters (about 150-250 NLLB tokens of Thai, well inside the engine's 512-token input).
+MAX_SENTENCE = 500
 
 
 def best_cuts(
@@ -110,8 +123,8 @@ def best_cuts(
     """Cut positions within text[start:end] that maximise cut gains plus length priors.
 
     `spaces` are the candidate whitespace runs (ws_start, ws_end, model score) in order.
-    Semi-Markov dynamic program; the look-back stops at MAX_SENTENCE characters, so it is
-    linear in the length of the text for a fixed density of spaces.
+    Semi-Markov dynamic program; the look-back stops at MAX_SENTENCE characters (so no
+    segment is longer unless no space allows it), hence linear in the length of the text.
     """
     # Node 0 is the block start, node k (1..n) is after candidate k, node n+1 the block end.
     n = len(spaces)
@@ -185,6 +198,8 @@ class ThaiSegmenter:
                 cuts.append(m.start())
                 block, spaces = m.end(), []
                 continue
+            if latin_space_veto(text, m.start()):
+                continue  # "Dr. PawPaw", "George W. Bush": the English rules say it goes on
             score = model.score(space_features(text, m.start(), m.end()))
             spaces.append((m.start(), m.end(), score))
         return cuts + best_cuts(model, block, len(text), spaces)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from toolkit.segment.en import MAYBE_FINAL as EN_MAYBE
 from toolkit.segment.en import NEVER_FINAL as EN_NEVER
+from toolkit.segment.en import RULES as EN_RULES
 from toolkit.segment.latin import LatinRules, LatinSegmenter, words
 
 # Academic and professional titles and place types; they combine with dots: "PGS.TS.".
@@ -23,7 +24,7 @@ OPENERS = words(
     """
 )
 
-RULES = LatinRules(NEVER_FINAL, MAYBE_FINAL, OPENERS, TITLE_PARTS)
+RULES = LatinRules(NEVER_FINAL, MAYBE_FINAL, OPENERS, TITLE_PARTS, EN_RULES.before_number)
 
 
 def segmenter() -> LatinSegmenter:

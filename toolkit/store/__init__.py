@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,13 +16,20 @@ from typing import Any, TypeVar
 import polars as pl
 
 from toolkit.errors import StoreError, UsageError
+from toolkit.files import atomic_write_bytes, own_temp_files
 
 ORIGINS = ("mt", "tm", "aligned", "human")
 STATUSES = ("ok", "review", "bad")
 REVIEWS = ("new", "approved", "edited", "rejected")
 
 TERM_DTYPE = pl.Struct(
-    {"term_id": pl.String, "src": pl.String, "tgt": pl.String, "found": pl.Boolean}
+    {
+        "term_id": pl.String,
+        "src": pl.String,
+        "tgt": pl.String,
+        "found": pl.Boolean,
+        "level": pl.String,
+    }
 )
 
 # Column order and types; `signals` is a struct whose fields come from toolkit.quality.
@@ -50,12 +56,15 @@ BASE_SCHEMA: dict[str, pl.DataType] = {
     "test_model": pl.Boolean(),  # produced by the random-weight test model
     "src_start": pl.Int64(),  # character span of the source group in the normalised document
     "src_end": pl.Int64(),
+    "source_path": pl.String(),  # the translated file (absolute), None for stdin; see carry.py
+    "source_sha256": pl.String(),  # hash of its normalised text: another file is refused
 }
 REQUIRED = [*list(BASE_SCHEMA)[:17], "signals"]
 
 T = TypeVar("T")
 
-_DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+# fullmatch, not match: `$` also matches before a trailing newline
+_DOC_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 
 
 def doc_id_from(name: str) -> str:
@@ -66,7 +75,7 @@ def doc_id_from(name: str) -> str:
 
 
 def check_doc_id(doc_id: str) -> str:
-    if not _DOC_ID.match(doc_id):
+    if not isinstance(doc_id, str) or not _DOC_ID.fullmatch(doc_id):
         raise UsageError(
             f"--doc-id {doc_id!r}: use letters, digits, '.', '_' or '-' (at most 128, no path)"
         )
@@ -113,7 +122,7 @@ def write_frame(frame: pl.DataFrame, path: Path) -> Path:
 
 def remove_stale_temp_files(path: Path) -> None:
     """Delete temp files a killed writer of `path` left behind (call while holding its lock)."""
-    for tmp in Path(path).parent.glob(f".{Path(path).stem}.*.tmp"):
+    for tmp in own_temp_files(path):
         tmp.unlink(missing_ok=True)
 
 
@@ -139,30 +148,40 @@ def scan_store(out_dir: Path = Path("aligned")) -> pl.LazyFrame | None:
     files = sorted(Path(out_dir).glob("*.parquet"))
     if not files:
         return None
+    return _scan(files)
+
+
+def _scan(files: list[Path]) -> pl.LazyFrame:
     return pl.scan_parquet(
         [str(f) for f in files], missing_columns="insert", extra_columns="ignore"
     )
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> Path:
-    """Write any file atomically (temp file in the same folder, then rename)."""
-    path = Path(path)
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise StoreError(f"{parent}: no such folder")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+def collect_store(
+    out_dir: Path, query: Callable[[pl.LazyFrame], pl.LazyFrame]
+) -> tuple[pl.DataFrame | None, list[str]]:
+    """`query` over every stored document, skipping files that cannot be read.
+
+    One scan of the whole store when every file reads; when one does not, each file on its own,
+    so one damaged document does not block the others. Returns the frame (None for an empty
+    store) and one line per skipped file naming it.
+    """
+    files = sorted(Path(out_dir).glob("*.parquet"))
+    if not files:
+        return None, []
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp_name, path)
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    finally:
-        if os.path.exists(tmp_name):
-            os.unlink(tmp_name)
-    return path
+        return query(_scan(files)).collect(), []
+    except (pl.exceptions.PolarsError, OSError):
+        pass
+    parts, skipped = [], []
+    for file in files:
+        try:
+            parts.append(query(_scan([file])).collect())
+        except (pl.exceptions.PolarsError, OSError) as exc:
+            skipped.append(f"{file}: unreadable store file, skipped ({exc.__class__.__name__})")
+    if not parts:
+        return None, skipped
+    return pl.concat(parts, how="vertical_relaxed"), skipped
 
 
 def update_doc(path: Path, change: Callable[[pl.DataFrame], tuple[pl.DataFrame, T]]) -> T:

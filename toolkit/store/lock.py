@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from toolkit.errors import StoreError
+from toolkit.files import real_target
 
 
 def lock_path(target: Path) -> Path:
@@ -22,7 +23,7 @@ def lock_path(target: Path) -> Path:
 def exclusive(target: Path, what: str = "document") -> Iterator[None]:
     """Hold an exclusive lock on `target` (via a hidden lock file beside it) or fail at once."""
     target = Path(target)
-    path = lock_path(target)
+    path = lock_path(real_target(target))  # two symlinks to one file share one lock
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:

@@ -219,6 +219,8 @@ async function act(action, row, btn) {
 }
 
 async function load() {
+  // the token came in the address once; from now on the HttpOnly cookie carries it
+  if (location.search) history.replaceState(null, "", location.pathname);
   try {
     const response = await fetch("/api/doc", { cache: "no-store" });
     const doc = await response.json();

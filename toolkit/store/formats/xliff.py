@@ -1,9 +1,7 @@
 """XLIFF 2.0: one file per target language (2.0 has a single trgLang per document).
 
-Review states map onto XLIFF's four segment states: new -> initial, edited -> translated,
-approved -> final (approved rows are the ones Mekong reuses as translation memory, i.e. signed
-off), rejected -> initial with subState `mekong:rejected` (2.0 has no rejected state). On import
-`reviewed` counts as approved too, since CAT tools use it for a reviewer's sign-off.
+Review states map onto XLIFF's segment states as `review_states` says (the same table reads
+them back, so a round trip keeps every state).
 """
 
 from __future__ import annotations
@@ -13,6 +11,7 @@ from xml.etree import ElementTree as ET
 import polars as pl
 
 from toolkit.errors import InputError, UsageError
+from toolkit.store.formats import xliff12
 from toolkit.store.formats.base import (
     TEST_MODEL_NOTE,
     ExportFormat,
@@ -25,31 +24,13 @@ from toolkit.store.formats.base import (
     term_summary,
     xml_text,
 )
+from toolkit.store.formats.review_states import review_of_2, state_2
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
-STATE_OF_REVIEW = {
-    "new": "initial",
-    "edited": "translated",
-    "approved": "final",
-    "rejected": "initial",
-}
-REJECTED_SUBSTATE = "mekong:rejected"
 
 
 def _q(tag: str) -> str:
     return f"{{{NS}}}{tag}"
-
-
-def review_of(state: str | None, sub_state: str | None) -> str | None:
-    """The Mekong review state a segment's XLIFF state stands for."""
-    if sub_state == REJECTED_SUBSTATE:
-        return "rejected"
-    return {
-        "final": "approved",
-        "reviewed": "approved",
-        "translated": "edited",
-        "initial": "new",
-    }.get(state or "")
 
 
 def _note(parent: ET.Element, category: str, text: object) -> None:
@@ -93,9 +74,10 @@ class XliffFormat(ExportFormat):
                 _note(notes, "mekong-flags", " ".join(flags_of(row)))
             if row.get("terms"):
                 _note(notes, "mekong-terms", term_summary(row))
-            attrs = {"id": f"s{seg_id}", "state": STATE_OF_REVIEW.get(row["review"], "initial")}
-            if row["review"] == "rejected":
-                attrs["subState"] = REJECTED_SUBSTATE
+            state, sub_state = state_2(row["review"])
+            attrs = {"id": f"s{seg_id}", "state": state}
+            if sub_state:
+                attrs["subState"] = sub_state
             segment = ET.SubElement(unit, "segment", attrs)
             ET.SubElement(segment, "source").text = xml_text(row["src_text"])
             ET.SubElement(segment, "target").text = xml_text(row["tgt_text"])
@@ -104,8 +86,10 @@ class XliffFormat(ExportFormat):
 
     def read(self, data: bytes, where: str) -> list[ImportedRow]:
         root = parse_xml(data, where)
+        if xliff12.is_xliff12(root):  # `.xlf` is either version: read what the file is
+            return xliff12.read_root(root, where)
         if root.tag != _q("xliff") or root.get("version", "").split(".")[0] != "2":
-            raise InputError(f"{where}: not an XLIFF 2.0 file")
+            raise InputError(f"{where}: not an XLIFF 1.2 or 2.0 file")
         tgt = root.get("trgLang")
         if not tgt:
             raise InputError(f"{where}: XLIFF without trgLang")
@@ -125,7 +109,7 @@ class XliffFormat(ExportFormat):
                         seg_id=seg_id,
                         tgt_lang=tgt,
                         tgt_text="".join(target.itertext()) if target is not None else "",
-                        review=review_of(segment.get("state"), segment.get("subState")),
+                        review=review_of_2(segment.get("state"), segment.get("subState")),
                         src_text="".join(source.itertext()) if source is not None else None,
                     )
                 )

@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 
 from toolkit.errors import InputError
+from toolkit.files import check_zip
 from toolkit.store import REVIEWS
 from toolkit.store.formats.base import (
     TEST_MODEL_NOTE,
@@ -148,6 +149,7 @@ class XlsxFormat(ExportFormat):
         return buffer.getvalue()
 
     def read(self, data: bytes, where: str) -> list[ImportedRow]:
+        check_zip(data, where, "XLSX file")  # before calamine inflates it: a zip bomb fails here
         try:
             sheets = pl.read_excel(io.BytesIO(data), sheet_id=0, infer_schema_length=0)
         except Exception as exc:  # fastexcel raises its own error classes for broken files
