@@ -130,9 +130,14 @@ class DiskCachedEmbedder:
     def save(self) -> None:
         import numpy as np
 
+        import os
+
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.path.exists():  # keep what another bench process stored meanwhile
+            with np.load(self.path) as stored:
+                for key, row in zip(stored["keys"].tolist(), stored["rows"], strict=True):
+                    self.vectors.setdefault(key, row)
         keys = np.array(list(self.vectors))
-        np.savez(
-            self.path.with_suffix(".tmp.npz"), keys=keys, rows=np.stack(list(self.vectors.values()))
-        )
-        self.path.with_suffix(".tmp.npz").replace(self.path)
+        tmp = self.path.with_suffix(f".{os.getpid()}.tmp.npz")  # one per process: benches overlap
+        np.savez(tmp, keys=keys, rows=np.stack(list(self.vectors.values())))
+        tmp.replace(self.path)

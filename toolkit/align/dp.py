@@ -13,7 +13,7 @@ anchors: sentences are aligned only inside aligned paragraph groups.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -275,8 +275,12 @@ class DpAligner:
             return Alignment(groups, n, m)
         if src is not None and len(src) != n:
             raise ValueError(f"{len(src)} source sentences for {n} MT lines")
+        config = self.config
+        if src_mt is None:
+            e = config.embed
+            config = replace(config, margin=e.cross_margin, size_weight=e.cross_size_weight)
         sim = self.similarity(src_mt, tgt, src)
-        scorer = MtScorer(sim, self.config)
+        scorer = MtScorer(sim, config)
         blocks = self._paragraph_blocks(sim, src_paras, tgt_paras)
         path = self._blocks(blocks, lambda sliced: self._first(sliced), scorer)
         groups = self.config.groups
@@ -285,7 +289,7 @@ class DpAligner:
             scores = [scorer.similarity(*g) if g[1] > g[0] and g[3] > g[2] else 0.0 for g in path]
             marked = doubtful(path, scores, n, m, self.config.embed.doubt)
             focus = (wanted_runs(marked[0], n, size), wanted_runs(marked[1], m, size))
-            scorer = MtScorer(self.similarity(src_mt, tgt, src, focus), self.config)
+            scorer = MtScorer(self.similarity(src_mt, tgt, src, focus), config)
             groups = tuple(g for g in groups if max(g) <= size)
         lo, hi = path_band(path, n, m, self.config.band)
         path = self._blocks(blocks, lambda sliced: self._second(sliced, groups, lo, hi), scorer)

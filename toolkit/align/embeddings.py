@@ -40,6 +40,12 @@ class EmbedConfig:
     # 1-1/skip pass skipped or paired among its weakest `doubt` share; 1: off (sums of vectors)
     focus: int = 3
     doubt: float = 0.25
+    # without MT (cross-lingual only) the DP scores groups with a neighbour margin (vecalign /
+    # LASER style: minus the similarity with the sentences just outside the group) and one score
+    # per group (no size weight): concatenated-group cosines are not on the sentence scale, and
+    # the margin puts both, and every language pair, on a comparable one (bench/README.md)
+    cross_margin: bool = True
+    cross_size_weight: float = 0.0
 
 
 def choose_similarity(requested: str | None, has_mt: bool) -> tuple[str, bool, str]:

@@ -93,7 +93,6 @@ def align_command(
         eng = load_engine(engine, model, beam_size=beam, device=device)
         if eng.info.test_model:
             typer.echo(TEST_MODEL_NOTE, err=True)
-    typer.echo(said, err=True)
     if similarity != "ngram":
         typer.echo(EMBED_NOTE, err=True)
     result = align_documents(src_doc, tgt_doc, options, engine=eng, src_mt=src_mt)
@@ -109,6 +108,7 @@ def align_command(
             typer.echo(json.dumps(record, ensure_ascii=False))
     else:
         typer.echo(format_lines(result.alignment.groups), nl=False)
+    typer.echo(said, err=True)  # after the run: a failed run says one line only
     n_src, n_tgt = len(result.src_segments), len(result.tgt_segments)
     typer.echo(
         f"aligned {n_src} x {n_tgt} sentences into {len(result.alignment.groups)} groups "
