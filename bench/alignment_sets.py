@@ -128,9 +128,9 @@ class DiskCachedEmbedder:
         return np.stack([self.vectors[self.key(t)] for t in texts])
 
     def save(self) -> None:
-        import numpy as np
-
         import os
+
+        import numpy as np
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if self.path.exists():  # keep what another bench process stored meanwhile
