@@ -22,9 +22,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from toolkit.align import DpAligner, DpConfig, GaleChurchAligner, parse_groups  # noqa: E402
 from toolkit.align.base import DEFAULT_GROUPS  # noqa: E402
-from toolkit.align.embeddings import E5Embedder  # noqa: E402
+from toolkit.align.embeddings import E5Embedder, EmbedConfig  # noqa: E402
 from toolkit.align.io import read_alignment  # noqa: E402
-from toolkit.align.metrics import count, scores  # noqa: E402
+from toolkit.align.metrics import Counts, count, scores  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from alignment_sets import DEFAULT_NTREX, PAIRS, DiskCachedEmbedder, pair_set  # noqa: E402
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "eval" / "textberg-dev"
 if not DEFAULT_DATA.exists():
@@ -61,6 +64,55 @@ def report(  # noqa: ANN001
         f"lax P {lx['precision']:.3f} R {lx['recall']:.3f} F1 {lx['f1']:.3f} | "
         f"per 1000 sents: {wall * per:6.2f} s wall, {cpu * per:6.2f} s CPU"
     )
+
+
+def ntrex_modes(groups: tuple) -> dict[str, DpAligner | GaleChurchAligner | None]:  # noqa: ANN001
+    """The aligners of the real-language sets; None: n-grams of the source against the target
+    (no MT: only numbers, names and Latin strings are shared)."""
+    embedder = DiskCachedEmbedder(E5Embedder())
+    before = EmbedConfig(focus=1)
+    return {
+        "gale-church": GaleChurchAligner(),
+        "ngram (no MT)": None,
+        "embed, sums (before)": DpAligner(
+            DpConfig(groups, similarity="embed", embed=before), embedder
+        ),
+        "embed (no MT)": DpAligner(DpConfig(groups, similarity="embed"), embedder),
+    }
+
+
+def run_ntrex(data: Path, pairs: list[tuple[str, str]], groups: tuple, modes: list[str]) -> None:  # noqa: ANN001
+    """Strict/lax F1 per language pair and aligner on the perturbed NTREX documents."""
+    aligners = ntrex_modes(groups)
+    ngram = DpAligner(DpConfig(groups))
+    for src_lang, tgt_lang in pairs:
+        docs = pair_set(data, src_lang, tgt_lang)
+        n_src = sum(len(d.src) for d in docs)
+        gold_groups = sum(len(d.gold) for d in docs)
+        print(
+            f"NTREX dev {src_lang}-{tgt_lang}: {len(docs)} documents, {n_src} x "
+            f"{sum(len(d.tgt) for d in docs)} sentences, {gold_groups} gold groups"
+        )
+        for name, aligner in aligners.items():
+            if modes and not any(name.startswith(m) for m in modes):
+                continue
+            total = Counts()
+            with Clock() as clock:
+                for d in docs:
+                    if aligner is None:
+                        pairs_ = ngram.align(d.src, d.tgt).pairs()
+                    elif isinstance(aligner, GaleChurchAligner):
+                        pairs_ = aligner.align(d.src, d.tgt).pairs()
+                    else:
+                        pairs_ = aligner.align(None, d.tgt, src=d.src).pairs()
+                    total.add(count(pairs_, d.gold))
+            result = scores(total)
+            print(
+                f"  {name:24} strict F1 {result.strict['f1']:.3f} "
+                f"(P {result.strict['precision']:.3f}"
+                f" R {result.strict['recall']:.3f}) | lax F1 {result.lax['f1']:.3f} | "
+                f"{clock.wall:6.1f} s wall, {clock.cpu:6.1f} s CPU"
+            )
 
 
 def synthetic(n: int, seed: int = 1) -> tuple[list[str], list[str]]:
@@ -164,7 +216,17 @@ def main() -> None:
     parser.add_argument(
         "--no-embed", action="store_true", help="skip the embedding modes (~2 min of e5 each MT)"
     )
+    parser.add_argument("--set", choices=("textberg", "ntrex", "all"), default="all")
+    parser.add_argument("--ntrex", type=Path, default=DEFAULT_NTREX)
+    parser.add_argument("--pairs", default=",".join(f"{a}-{b}" for a, b in PAIRS))
+    parser.add_argument("--modes", default="", help="NTREX aligners whose name starts so (comma)")
     args = parser.parse_args()
+    if args.set in ("ntrex", "all"):
+        pairs = [tuple(p.split("-")) for p in args.pairs.split(",")]
+        modes = [m for m in args.modes.split(",") if m]
+        run_ntrex(args.ntrex, pairs, parse_groups(args.groups), modes)
+        if args.set == "ntrex":
+            return
     data: Path = args.data
     de, fr = lines(data / "dev.de"), lines(data / "dev.fr")
     gold = read_alignment(data / "dev.defr")

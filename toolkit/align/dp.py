@@ -12,8 +12,8 @@ anchors: sentences are aligned only inside aligned paragraph groups.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -25,6 +25,7 @@ from toolkit.align.embeddings import (
     default_embedder,
     embedding_similarity,
 )
+from toolkit.align.focus import doubtful, wanted_runs
 from toolkit.align.similarity import (
     MixedSimilarity,
     NgramConfig,
@@ -34,6 +35,8 @@ from toolkit.align.similarity import (
 )
 
 NEG = -1e18
+Box = tuple[int, int, int, int]  # a group as source [i0, i1) x target [j0, j1)
+Focus = tuple[dict[int, list[int]], dict[int, list[int]]]  # runs to embed per side (focus.py)
 
 
 def banded_dp(
@@ -183,7 +186,8 @@ class MtScorer:
             sim = sim - cfg.length_weight * log_ratio**2
         if cfg.size_weight:
             sim = sim * ((a + b) / 2.0) ** cfg.size_weight
-        return sim - cfg.merge_penalty * (a + b - 2)
+        sim = sim - cfg.merge_penalty * (a + b - 2)
+        return np.where(np.isnan(sim), NEG, sim)  # NaN: a group without a vector (focus.py)
 
     def similarity(self, i0: int, i1: int, j0: int, j1: int) -> float:
         if i1 == i0 or j1 == j0:
@@ -213,23 +217,37 @@ class DpAligner:
         self.embedder = embedder
 
     def similarity(
-        self, src_mt: Sequence[str], tgt: Sequence[str], src: Sequence[str] | None = None
+        self,
+        src_mt: Sequence[str] | None,
+        tgt: Sequence[str],
+        src: Sequence[str] | None = None,
+        focus: Focus | None = None,
     ) -> Similarity:
         """The configured similarity; `src` (the source sentences themselves) adds the
-        cross-lingual embedding signal when given."""
+        cross-lingual embedding signal when given. Without MT (`src_mt` None) only that signal
+        is left: it takes the weight of both embedding signals, and the source lengths are
+        rescaled by the document's length ratio for the length prior."""
         cfg = self.config
-        ngram = NgramSimilarity(src_mt, tgt, cfg.ngram)
-        if cfg.similarity == "ngram":
+        if src_mt is None and (src is None or cfg.similarity == "ngram"):
+            raise ValueError("without MT, align with an embedding similarity and the source")
+        ngram = NgramSimilarity(src_mt, tgt, cfg.ngram) if src_mt is not None else None
+        if cfg.similarity == "ngram" and ngram is not None:
             return ngram
         embedder = self.embedder if self.embedder is not None else default_embedder()
-        lengths = (text_lengths(src_mt), text_lengths(tgt))
         e = cfg.embed
+        tgt_len = text_lengths(tgt)
+        src_len = text_lengths(src_mt) if src_mt is not None else _rescaled(src, tgt_len)
 
         def embedded(side: Sequence[str]) -> Similarity:
-            return embedding_similarity(side, tgt, *lengths, embedder, e.concat, e.center)
+            lengths = (src_len, tgt_len)
+            return embedding_similarity(side, tgt, *lengths, embedder, e.concat, e.center, focus)
 
         parts = [(cfg.ngram_weight, ngram)] if cfg.similarity == "both" else []
         try:
+            if ngram is None:
+                cross = embedded(src)
+                cross.report_centred = True
+                return MixedSimilarity([(e.cross + e.mt, cross)], report=cross)
             if e.mt:
                 parts.append((e.mt, embedded(src_mt)))
             if e.cross and src is not None:
@@ -242,32 +260,40 @@ class DpAligner:
 
     def align(
         self,
-        src_mt: Sequence[str],
+        src_mt: Sequence[str] | None,
         tgt: Sequence[str],
         src_paras: Sequence[int] | None = None,
         tgt_paras: Sequence[int] | None = None,
         src: Sequence[str] | None = None,
     ) -> Alignment:
-        """`src`: the source sentences (used by the embedding similarities only)."""
-        n, m = len(src_mt), len(tgt)
+        """`src`: the source sentences (used by the embedding similarities only); `src_mt`
+        may be None with an embedding similarity (cross-lingual, no MT)."""
+        n, m = len(src_mt if src_mt is not None else src or ()), len(tgt)
         if n == 0 or m == 0:
             groups = [AlignedGroup((i,), ()) for i in range(n)]
             groups += [AlignedGroup((), (j,)) for j in range(m)]
             return Alignment(groups, n, m)
         if src is not None and len(src) != n:
             raise ValueError(f"{len(src)} source sentences for {n} MT lines")
+        config = self.config
+        if src_mt is None:
+            e = config.embed
+            config = replace(config, margin=e.cross_margin, size_weight=e.cross_size_weight)
         sim = self.similarity(src_mt, tgt, src)
-        scorer = MtScorer(sim, self.config)
+        scorer = MtScorer(sim, config)
         blocks = self._paragraph_blocks(sim, src_paras, tgt_paras)
-        path: list[tuple[int, int, int, int]] = []
-        for i0, i1, j0, j1 in blocks:
-            if i1 == i0 or j1 == j0:
-                path += [(i, i + 1, j0, j0) for i in range(i0, i1)]
-                path += [(i1, i1, j, j + 1) for j in range(j0, j1)]
-                continue
-            part = self._search(_Slice(scorer, i0, i1, j0, j1))
-            path += [(a + i0, b + i0, c + j0, d + j0) for a, b, c, d in part]
-        groups = [
+        path = self._blocks(blocks, lambda sliced: self._first(sliced), scorer)
+        groups = self.config.groups
+        if self._focused():
+            size = self.config.embed.focus
+            scores = [scorer.similarity(*g) if g[1] > g[0] and g[3] > g[2] else 0.0 for g in path]
+            marked = doubtful(path, scores, n, m, self.config.embed.doubt)
+            focus = (wanted_runs(marked[0], n, size), wanted_runs(marked[1], m, size))
+            scorer = MtScorer(self.similarity(src_mt, tgt, src, focus), config)
+            groups = tuple(g for g in groups if max(g) <= size)
+        lo, hi = path_band(path, n, m, self.config.band)
+        path = self._blocks(blocks, lambda sliced: self._second(sliced, groups, lo, hi), scorer)
+        groups_out = [
             AlignedGroup(
                 tuple(range(i0, i1)),
                 tuple(range(j0, j1)),
@@ -275,16 +301,46 @@ class DpAligner:
             )
             for i0, i1, j0, j1 in path
         ]
-        return Alignment(groups, n, m, {"paragraph_blocks": float(len(blocks))})
+        return Alignment(groups_out, n, m, {"paragraph_blocks": float(len(blocks))})
 
-    def _search(self, scorer: GroupScorer) -> list[tuple[int, int, int, int]]:
+    def _focused(self) -> bool:
+        return self.config.similarity != "ngram" and self.config.embed.focus > 1
+
+    @staticmethod
+    def _blocks(
+        blocks: list[Box], search: Callable[[_Slice], list[Box]], scorer: MtScorer
+    ) -> list[Box]:
+        """One search per paragraph block, as one document-wide path."""
+        path: list[Box] = []
+        for i0, i1, j0, j1 in blocks:
+            if i1 == i0 or j1 == j0:
+                path += [(i, i + 1, j0, j0) for i in range(i0, i1)]
+                path += [(i1, i1, j, j + 1) for j in range(j0, j1)]
+                continue
+            sliced = _Slice(scorer, i0, i1, j0, j1)
+            path += [(a + i0, b + i0, c + j0, d + j0) for a, b, c, d in search(sliced)]
+        return path
+
+    def _first(self, scorer: _Slice) -> list[Box]:
+        """The 1-1/skip pass in a wide band around the diagonal."""
         n, m = scorer.n_src, scorer.n_tgt
-        cfg = self.config
-        width = max(cfg.first_band, abs(n - m) + max(n, m) // 10)
+        width = max(self.config.first_band, abs(n - m) + max(n, m) // 10)
         lo, hi = diagonal_band(n, m, width)
-        first = banded_dp(scorer, ((0, 1), (1, 0), (1, 1)), lo, hi)
-        lo, hi = path_band(first, n, m, cfg.band)
-        return banded_dp(scorer, cfg.groups, lo, hi)
+        return banded_dp(scorer, ((0, 1), (1, 0), (1, 1)), lo, hi)
+
+    @staticmethod
+    def _second(
+        scorer: _Slice, groups: Sequence[Group], lo: np.ndarray, hi: np.ndarray
+    ) -> list[Box]:
+        """Every group shape in the document-wide band (`lo`, `hi`) cut to this block."""
+        i0, j0 = scorer.i0, scorer.j0
+        rows = slice(i0, i0 + scorer.n_src + 1)
+        low = np.clip(lo[rows] - j0, 0, scorer.n_tgt)
+        high = np.clip(hi[rows] - j0, 0, scorer.n_tgt)
+        low[0], high[-1] = 0, scorer.n_tgt
+        low = np.minimum.accumulate(low[::-1])[::-1]
+        high = np.maximum.accumulate(high)
+        return banded_dp(scorer, groups, low, high)
 
     def _paragraph_blocks(
         self,
@@ -325,6 +381,13 @@ class DpAligner:
             j1 = tgt_spans[q1 - 1][1] if q1 > q0 else j0
             blocks.append((i0, i1, j0, j1))
         return _merge_empty(blocks)
+
+
+def _rescaled(src: Sequence[str], tgt_len: np.ndarray) -> np.ndarray:
+    """Source lengths in target characters (document ratio): scripts differ in length."""
+    src_len = text_lengths(src)
+    ratio = float(tgt_len.sum()) / max(1.0, float(src_len.sum()))
+    return np.rint(src_len * ratio).astype(np.int64)
 
 
 def _runs(ids: Sequence[int]) -> list[tuple[int, int]]:

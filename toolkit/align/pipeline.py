@@ -116,6 +116,8 @@ def align_documents(
         hyps = engine.translate([s.text for s in src_segs], src, tgt, progress=progress)
         mt = [h.text for h in hyps]
         label, test_model = engine.info.label, engine.info.test_model
+    elif options.config.similarity != "ngram":
+        mt, label, test_model = None, "none (cross-lingual embeddings)", False
     else:
         raise UsageError("aligning needs an engine or a line-by-line translation (--src-mt)")
     aligner = DpAligner(options.config)
@@ -123,7 +125,7 @@ def align_documents(
     tgt_texts = [s.text for s in tgt_segs]
     src_texts = [s.text for s in src_segs]
     alignment = aligner.align(mt, tgt_texts, src_paras, tgt_paras, src=src_texts)
-    sides = _Sides(src_doc, tgt_doc, src_segs, tgt_segs, mt)
+    sides = _Sides(src_doc, tgt_doc, src_segs, tgt_segs, mt or [""] * len(src_segs))
     created = datetime.now(UTC)
     rows = [
         _row(k, group, sides, options, (src, tgt), label, test_model, created)

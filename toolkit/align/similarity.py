@@ -235,11 +235,16 @@ class VectorSimilarity:
         """1-1 similarities of source sentences [i0, i1) with target sentences [j0, j1)."""
         return self._src_group(1)[i0:i1] @ self._tgt_group(1)[j0:j1].T
 
+    # report centred cosines: for cross-lingual embeddings, whose raw cosines of unrelated
+    # sentences sit near 0.7, so that only the centred scale means what REVIEW_BELOW says
+    report_centred = False
+
     def plain(self, i0: int, i1: int, j0: int, j1: int) -> float:
         """Cosine of MT sentences [i0, i1) with target sentences [j0, j1) before centring: the
         group score reported to users (its scale does not depend on the rest of the document)."""
-        x = self._raw[0][i0:i1].sum(axis=0)
-        y = self._raw[1][j0:j1].sum(axis=0)
+        x_rows, y_rows = (self._x, self._y) if self.report_centred else self._raw
+        x = x_rows[i0:i1].sum(axis=0)
+        y = y_rows[j0:j1].sum(axis=0)
         norm = float(np.linalg.norm(x) * np.linalg.norm(y))
         return float(np.dot(x, y) / norm) if norm > 0 else 0.0
 

