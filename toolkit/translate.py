@@ -19,7 +19,7 @@ from toolkit.documents import Document
 from toolkit.engines.base import Engine, Hypothesis, TermConstraint
 from toolkit.errors import UsageError
 from toolkit.quality.adequacy import measure_if_available
-from toolkit.quality.base import REVIEW_CAP
+from toolkit.quality.base import mark_review as _mark_review
 from toolkit.segment import Segment, segment
 from toolkit.store.carry import (
     SourceStamp,
@@ -333,18 +333,6 @@ def _machine(
         )
         result.update(zip(ks, hyps, strict=True))
     return result
-
-
-def _mark_review(q: quality.QualityResult, flag: str, drop: tuple[str, ...] = ()) -> None:
-    """Send a segment to review with `flag` (dropping flags that no longer apply)."""
-    q.flags[:] = [f for f in q.flags if f not in drop] + [flag]
-    q.signals["flags"] = q.flags
-    if drop and q.status == "bad" and not any(f in quality.BAD_FLAGS for f in q.flags):
-        q.status = "review"
-    if q.status == "ok":
-        q.status = "review"
-    if q.status == "review":
-        q.score = min(q.score, REVIEW_CAP)
 
 
 def summarize(frame: pl.DataFrame) -> dict[str, Any]:
