@@ -138,10 +138,11 @@ class Browser:
         return result["result"].get("value")
 
     def wait_for(self, expression: str, timeout: float = 15.0) -> Any:
-        """Poll until the expression is truthy; returns its value."""
+        """Poll until the expression is truthy; returns its value (True for an element)."""
         deadline = time.monotonic() + timeout
+        probe = f"(() => {{ const v = ({expression}); return v instanceof Node ? true : v; }})()"
         while time.monotonic() < deadline:
-            value = self.evaluate(expression)
+            value = self.evaluate(probe)
             if value:
                 return value
             time.sleep(0.05)
@@ -170,7 +171,8 @@ class Browser:
         self.call("Input.insertText", {"text": text})
 
     def screenshot(self, path: Path) -> Path:
-        data = self.call("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True})
+        """What the screen shows now (the viewport), as PNG."""
+        data = self.call("Page.captureScreenshot", {"format": "png"})
         path.write_bytes(base64.b64decode(data["data"]))
         return path
 
