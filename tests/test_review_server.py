@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import polars as pl
 import pytest
@@ -65,6 +66,18 @@ def request(
     return response, payload
 
 
+def versions(served: Served) -> dict[tuple[int, str], str]:
+    """Each row's version as the page gets it (a save must send the one it was made on)."""
+    doc = json.loads(request(served, "GET", "/api/doc")[1])
+    return {(r["seg_id"], r["tgt_lang"]): r["version"] for r in doc["rows"]}
+
+
+def save(served: Served, body: dict, **headers: str):
+    """POST a review action with the row's current version."""
+    version = versions(served).get((body["seg_id"], body["tgt_lang"]), "none")
+    return request(served, "POST", "/api/review", {"version": version, **body}, **headers)
+
+
 def test_page_and_document_api(served):
     path = served.path
     response, page = request(served, "GET", "/")
@@ -85,32 +98,72 @@ def test_page_and_document_api(served):
 def test_actions_are_saved_to_the_store(served):
     path = served.path
     mt = pl.read_parquet(path).filter((pl.col("seg_id") == 2) & (pl.col("tgt_lang") == "vi"))
-    response, body = request(
-        served,
-        "POST",
-        "/api/review",
-        {"seg_id": 2, "tgt_lang": "vi", "action": "edit", "text": "Mới"},
-    )
+    response, body = save(served, {"seg_id": 2, "tgt_lang": "vi", "action": "edit", "text": "Mới"})
     assert response.status == 200, body
     assert json.loads(body)["row"]["review"] == "edited"
-    request(served, "POST", "/api/review", {"seg_id": 0, "tgt_lang": "km", "action": "approve"})
-    request(served, "POST", "/api/review", {"seg_id": 1, "tgt_lang": "km", "action": "reject"})
+    save(served, {"seg_id": 0, "tgt_lang": "km", "action": "approve"})
+    save(served, {"seg_id": 1, "tgt_lang": "km", "action": "reject"})
     frame = pl.read_parquet(path)
     got = {(r["seg_id"], r["tgt_lang"]): r for r in frame.to_dicts()}
     assert got[(2, "vi")]["tgt_text"] == "Mới" and got[(2, "vi")]["mt_text"] == mt["tgt_text"][0]
     assert got[(0, "km")]["review"] == "approved" and got[(1, "km")]["review"] == "rejected"
-    response, body = request(
-        served, "POST", "/api/review", {"seg_id": 99, "tgt_lang": "km", "action": "approve"}
-    )
+    response, body = save(served, {"seg_id": 99, "tgt_lang": "km", "action": "approve"})
     assert response.status == 409 and b"not in document" in body
-    response, _ = request(
-        served, "POST", "/api/review", {"seg_id": 1, "tgt_lang": "km", "action": "drop table"}
-    )
+    response, _ = save(served, {"seg_id": 1, "tgt_lang": "km", "action": "drop table"})
     assert response.status == 400
     stale = {"seg_id": 3, "tgt_lang": "km", "action": "approve", "src_text": "an older sentence"}
-    response, body = request(served, "POST", "/api/review", stale)
+    response, body = save(served, stale)
     assert response.status == 409 and b"reload" in body
+    unversioned = {"seg_id": 3, "tgt_lang": "km", "action": "approve"}
+    response, body = request(served, "POST", "/api/review", unversioned)
+    assert response.status == 400 and b"version" in body  # a blind save is refused
     assert pl.read_parquet(path).filter(pl.col("seg_id") == 3)["review"].to_list() == ["new"] * 2
+
+
+def _stored(path: Path, seg_id: int, tgt: str) -> dict:
+    frame = pl.read_parquet(path)
+    return frame.filter((pl.col("seg_id") == seg_id) & (pl.col("tgt_lang") == tgt)).to_dicts()[0]
+
+
+def test_a_second_save_from_the_same_page_version_is_refused(served):
+    """Two tabs opened on the same row: the second save would overwrite the first unseen."""
+    version = versions(served)[(2, "km")]
+    first = {"seg_id": 2, "tgt_lang": "km", "action": "edit", "version": version}
+    response, body = request(served, "POST", "/api/review", {**first, "text": "ការកែទីមួយ"})
+    assert response.status == 200, body
+    assert json.loads(body)["row"]["version"] != version  # the page gets the new version
+    response, body = request(served, "POST", "/api/review", {**first, "text": "ការកែទីពីរ"})
+    assert response.status == 409
+    answer = json.loads(body)
+    assert answer["stale"] is True and "changed elsewhere" in answer["error"]
+    assert answer["row"]["tgt_text"] == "ការកែទីមួយ"  # the newer text, for the page to show
+    assert answer["row"]["version"] == versions(served)[(2, "km")]
+    assert _stored(served.path, 2, "km")["tgt_text"] == "ការកែទីមួយ"  # the first save stays
+    again = {**first, "text": "ការកែទីពីរ", "version": answer["row"]["version"]}
+    assert request(served, "POST", "/api/review", again)[0].status == 200  # knowingly, on top
+    assert _stored(served.path, 2, "km")["tgt_text"] == "ការកែទីពីរ"
+
+
+def test_a_page_loaded_before_an_import_cannot_overwrite_it(served, tmp_path):
+    from toolkit.store.exports import export_frame
+    from toolkit.store.imports import import_review
+
+    seen = versions(served)  # the page is open
+    row = _stored(served.path, 1, "km")
+    tmx = export_frame(pl.read_parquet(served.path), "tmx").decode("utf-8")
+    old = f"<seg>{escape(row['tgt_text'])}</seg>"
+    assert tmx.count(old) == 1
+    reviewed = tmp_path / "reviewed.tmx"
+    reviewed.write_text(tmx.replace(old, "<seg>ការកែពីឯកសារ</seg>"), encoding="utf-8")
+    assert len(import_review(reviewed, served.path.parent).applied) == 1
+    approve = {"seg_id": 1, "tgt_lang": "km", "action": "approve", "version": seen[(1, "km")]}
+    response, body = request(served, "POST", "/api/review", approve)
+    assert response.status == 409 and json.loads(body)["row"]["tgt_text"] == "ការកែពីឯកសារ"
+    stored = _stored(served.path, 1, "km")
+    assert stored["tgt_text"] == "ការកែពីឯកសារ" and stored["review"] == "edited"
+    # rows the import did not touch keep their version: saving them still works
+    other = {"seg_id": 0, "tgt_lang": "km", "action": "approve", "version": seen[(0, "km")]}
+    assert request(served, "POST", "/api/review", other)[0].status == 200
 
 
 def test_foreign_requests_are_refused(served):
@@ -205,31 +258,39 @@ def test_each_run_has_its_own_token(tiny_engine, tmp_path):
 def test_saves_keep_the_store_file_mode(served):
     served.path.chmod(0o640)
     edit = {"seg_id": 2, "tgt_lang": "vi", "action": "edit", "text": "Bản sửa"}
-    assert request(served, "POST", "/api/review", edit)[0].status == 200
+    assert save(served, edit)[0].status == 200
     assert stat.S_IMODE(served.path.stat().st_mode) == 0o640
 
 
-def test_fifty_concurrent_saves_all_succeed(served):
+def test_fifty_concurrent_saves_are_all_answered_and_one_wins_per_row(served):
+    """50 saves at once, several on each row from the same page version: every one is
+    answered (none reset by a short backlog), exactly one per row is saved, the others get
+    409 (they were made on a version that the winner replaced)."""
     rows = pl.read_parquet(served.path).select("seg_id", "tgt_lang").rows()
+    version = versions(served)
     start = threading.Barrier(50)
-    statuses: list[int | str] = []
+    statuses: dict[int, int | str] = {}
 
-    def save(n: int) -> None:
+    def post(n: int) -> None:
         seg_id, tgt = rows[n % len(rows)]
         start.wait()
         try:
             action = "approve" if n % 2 else "reject"
             body = {"seg_id": seg_id, "tgt_lang": tgt, "action": action}
-            statuses.append(request(served, "POST", "/api/review", body)[0].status)
+            body["version"] = version[(seg_id, tgt)]
+            statuses[n] = request(served, "POST", "/api/review", body)[0].status
         except OSError as exc:
-            statuses.append(exc.__class__.__name__)
+            statuses[n] = exc.__class__.__name__
 
-    threads = [threading.Thread(target=save, args=(n,)) for n in range(50)]
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(50)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert statuses == [200] * 50
+    assert sorted(statuses) == list(range(50)) and set(statuses.values()) <= {200, 409}
+    for k in range(len(rows)):
+        mine = [statuses[n] for n in range(k, 50, len(rows))]
+        assert mine.count(200) == 1, (rows[k], mine)
     assert set(pl.read_parquet(served.path)["review"]) <= {"approved", "rejected"}
 
 
@@ -310,3 +371,14 @@ def test_browser_gets_the_token_through_a_private_file(monkeypatch):
         assert url in (folder / "open.html").read_text(encoding="utf-8")
     finally:
         shutil.rmtree(folder)
+
+
+def test_a_page_edit_is_stored_without_control_characters(served):
+    response, body = save(
+        served, {"seg_id": 2, "tgt_lang": "vi", "action": "edit", "text": "Mới\x0bdòng\r\nhai\x07"}
+    )
+    assert response.status == 200, body
+    row = pl.read_parquet(served.path).filter(
+        (pl.col("seg_id") == 2) & (pl.col("tgt_lang") == "vi")
+    )
+    assert row["tgt_text"][0] == "Mớidòng\nhai"

@@ -54,6 +54,12 @@ def strip_controls(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+def entering_text(text: str) -> str:
+    """An edited or imported target as the store keeps it: Unix line ends, no control
+    characters (one rule for review files and the review page)."""
+    return strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def normalize(text: str) -> str:
     """NFC, Unix line ends, zero-width characters dropped where they mean nothing."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")

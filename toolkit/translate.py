@@ -20,7 +20,7 @@ from toolkit.engines.base import AT_LIMIT, Engine, Hypothesis, TermConstraint
 from toolkit.errors import UsageError
 from toolkit.machine import long_segments, machine_translate, units_for
 from toolkit.quality.adequacy import measure_if_available
-from toolkit.quality.base import REVIEW_CAP
+from toolkit.quality.base import mark_review as _mark_review
 from toolkit.segment import Segment, segment
 from toolkit.store.carry import (
     SourceStamp,
@@ -303,18 +303,6 @@ def _load_tm(
     for tgt, entry in own:
         memory.add(tgt, entry)
     return memory if len(memory) or memory.skipped else None
-
-
-def _mark_review(q: quality.QualityResult, flag: str, drop: tuple[str, ...] = ()) -> None:
-    """Send a segment to review with `flag` (dropping flags that no longer apply)."""
-    q.flags[:] = [f for f in q.flags if f not in drop] + [flag]
-    q.signals["flags"] = q.flags
-    if drop and q.status == "bad" and not any(f in quality.BAD_FLAGS for f in q.flags):
-        q.status = "review"
-    if q.status == "ok":
-        q.status = "review"
-    if q.status == "review":
-        q.score = min(q.score, REVIEW_CAP)
 
 
 def summarize(frame: pl.DataFrame) -> dict[str, Any]:

@@ -147,3 +147,16 @@ def score_segment(
     )
     signals["signals_missing"] = " ".join(signals_missing)
     return QualityResult(round(score, 4), status, signals, flags)
+
+
+def mark_review(q: QualityResult, flag: str, drop: tuple[str, ...] = ()) -> None:
+    """Send a segment to review with `flag` (dropping flags that no longer apply); used by
+    `translate` and by the review page's rescoring, so both mark segments the same way."""
+    q.flags[:] = [f for f in q.flags if f not in drop] + [flag]
+    q.signals["flags"] = q.flags
+    if drop and q.status == "bad" and not any(f in BAD_FLAGS for f in q.flags):
+        q.status = "review"
+    if q.status == "ok":
+        q.status = "review"
+    if q.status == "review":
+        q.score = min(q.score, REVIEW_CAP)

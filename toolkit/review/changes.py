@@ -1,12 +1,16 @@
 """How a reviewer's action changes a stored row: the one place shared by the page and imports.
 
 `review` becomes edited | approved | rejected (or back to new); `tgt_text` takes the edit while
-`mt_text` keeps the machine output; each glossary term's `found` is re-checked on the new text so
-the page and exports never show a stale "missing term".
+`mt_text` keeps the machine output; each glossary term's `found` is re-checked on the new text and
+the row is rescored with the translation's rules (`rescore`), so the page and exports never show
+a stale "missing term", score or status. `row_version` names a row's reviewable state: the page
+sends it back with a save, and a save over a newer state is refused.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +20,7 @@ import polars as pl
 
 from toolkit import store
 from toolkit.errors import InputError, UsageError
+from toolkit.review.rescore import rescore_row
 
 REVIEWS = store.REVIEWS
 Key = tuple[int, str]
@@ -54,6 +59,16 @@ class Applied:
             "review": self.new_review,
             "text_changed": self.text_changed,
         }
+
+
+VERSION_FIELDS = ("src_text", "tgt_text", "review", "status")
+
+
+def row_version(row: dict[str, Any]) -> str:
+    """A short hash of what a reviewer sees and changes in a row: any save, import or re-run
+    that changes it gives a new version (derived, so the store needs no extra column)."""
+    data = json.dumps([row.get(k) for k in VERSION_FIELDS], ensure_ascii=False)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]
 
 
 def term_found(tgt_text: str, expected: str | None) -> bool:
@@ -120,7 +135,41 @@ def apply_changes(
         pl.Series("mt_text", mt, dtype=pl.String),
         pl.Series("terms", terms, dtype=frame["terms"].dtype),
     )
-    return updated, applied
+    todo = [index[(a.seg_id, a.tgt_lang)] for a in applied]
+    return _rescored(frame, updated, sorted(set(todo)), texts, mt, terms), applied
+
+
+def _rescored(
+    frame: pl.DataFrame,
+    updated: pl.DataFrame,
+    rows: list[int],
+    texts: list[str],
+    mt: list[str | None],
+    terms: list[Any],
+) -> pl.DataFrame:
+    """Score, status and signals of the changed rows measured again on their current text.
+
+    A row whose text is still the machine output it was scored on keeps its score (approving
+    it changes nothing the score measures); an edited text, or an earlier edit whose score was
+    never updated, is scored like a fresh translation.
+    """
+    scores, statuses = updated["score"].to_list(), updated["status"].to_list()
+    signals = updated["signals"].to_list()
+    old_texts = frame["tgt_text"].to_list()
+    changed = False
+    for i in rows:
+        machine = mt[i] is None or texts[i] == mt[i]
+        if machine and texts[i] == old_texts[i]:
+            continue
+        scores[i], statuses[i], signals[i] = rescore_row(updated, texts, i, terms[i], machine)
+        changed = True
+    if not changed:
+        return updated
+    return updated.with_columns(
+        pl.Series("score", scores, dtype=pl.Float64),
+        pl.Series("status", statuses, dtype=pl.String),
+        pl.from_dicts(signals, infer_schema_length=None).to_struct("signals"),
+    )
 
 
 def update_store(path: Path, changes: Iterable[ReviewChange]) -> list[Applied]:

@@ -8,6 +8,10 @@ the API); a POST must come with this server's Origin and a JSON body (stops othe
 posting forms or simple requests); every response carries a strict Content-Security-Policy, and
 the page writes document text with `textContent` only, so nothing from a document can run.
 
+Stale pages: every row the page gets carries its version (`changes.row_version`) and every save
+sends the version it was made on; a save over a newer state (an `import-review`, another tab, a
+re-run) is refused with 409, the newer row in the answer, and nothing written.
+
 Robustness: a bounded pool of worker threads behind a listen backlog of 64 (a browser and a few
 scripts), a socket timeout per connection, and malformed requests (bad or deeply nested JSON,
 wrong lengths, huge bodies) answered with 4xx; a client that goes away is dropped quietly.
@@ -31,8 +35,9 @@ from urllib.parse import parse_qs
 import polars as pl
 
 from toolkit import store
+from toolkit.documents import entering_text
 from toolkit.errors import MekongError, StoreError
-from toolkit.review.changes import Applied, ReviewChange, apply_changes
+from toolkit.review.changes import Applied, ReviewChange, apply_changes, row_version
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 PAGE_TYPE = "text/html; charset=utf-8"
@@ -88,7 +93,16 @@ def row_view(row: dict[str, Any]) -> dict[str, Any]:
             for t in (row.get("terms") or [])
         ],
         "test_model": bool(row.get("test_model")),
+        "version": row_version(row),
     }
+
+
+class StaleSave(StoreError):
+    """A save made on an older version of the row: refused, the current row goes back."""
+
+    def __init__(self, message: str, row: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.row = row
 
 
 @dataclass
@@ -136,18 +150,20 @@ class ReviewApp:
         text = body.get("text")
         if text is not None and not isinstance(text, str):
             raise ValueError("text must be a string")
+        if text is not None:  # as every text entering the store: no control characters
+            text = entering_text(text)
         if action == "edit" and not (text or "").strip():
             raise ValueError("an edit needs a non-empty target text")
+        version = body.get("version")
+        if not isinstance(version, str) or not version:
+            raise ValueError("version (of the row the page shows) is required: reload the page")
         expected_src = body.get("src_text")
         change = ReviewChange(seg_id, tgt, review=ACTIONS[action], tgt_text=text)
 
         def apply(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Applied]]:
-            # the page may be older than the store (a re-run renumbers segments): refuse then
             hit = frame.filter((pl.col("seg_id") == seg_id) & (pl.col("tgt_lang") == tgt))
-            if isinstance(expected_src, str) and hit.height and hit["src_text"][0] != expected_src:
-                raise StoreError(
-                    f"segment {seg_id} changed in the store since the page was loaded: reload"
-                )
+            if hit.height:
+                _check_current(hit.to_dicts()[0], version, expected_src)
             return apply_changes(frame, [change])
 
         with self.lock:
@@ -155,6 +171,21 @@ class ReviewApp:
             frame = store.read_doc(self.path)
         row = frame.filter((pl.col("seg_id") == seg_id) & (pl.col("tgt_lang") == tgt)).to_dicts()
         return {"changed": bool(applied), "row": row_view(row[0])}
+
+
+def _check_current(row: dict[str, Any], version: str, expected_src: Any) -> None:
+    """Refuse a save made on an older page: the source moved (a re-run renumbers segments) or
+    the row changed since the page got it (an import, another tab)."""
+    if isinstance(expected_src, str) and row["src_text"] != expected_src:
+        raise StoreError(
+            f"segment {row['seg_id']} changed in the store since the page was loaded: reload"
+        )
+    if version != row_version(row):
+        raise StaleSave(
+            f"segment {row['seg_id']} ({row['tgt_lang']}) was changed elsewhere since you "
+            "opened it (an import or another tab): not saved; the newer text is shown",
+            row_view(row),
+        )
 
 
 def make_handler(app: ReviewApp) -> type[BaseHTTPRequestHandler]:
@@ -278,6 +309,10 @@ def make_handler(app: ReviewApp) -> type[BaseHTTPRequestHandler]:
                 result = app.review(body)
             except ValueError as exc:
                 return self._error(HTTPStatus.BAD_REQUEST, str(exc))
+            except StaleSave as exc:
+                return self._json(
+                    HTTPStatus.CONFLICT, {"error": str(exc), "stale": True, "row": exc.row}
+                )
             except MekongError as exc:
                 return self._error(HTTPStatus.CONFLICT, str(exc))
             return self._json(HTTPStatus.OK, result)

@@ -15,7 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from toolkit import store
-from toolkit.documents import strip_controls
+from toolkit.documents import entering_text
 from toolkit.errors import InputError, StoreError, UsageError
 from toolkit.review.changes import Applied, ReviewChange, apply_changes
 from toolkit.store.formats import FORMATS, IMPORT_SUFFIXES, ImportedRow
@@ -64,9 +64,7 @@ def read_review_file(path: Path) -> list[ImportedRow]:
 
 def _norm(text: str | None) -> str | None:
     """Unix line ends and no control characters, as every text that enters the store."""
-    if text is None:
-        return None
-    return strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
+    return None if text is None else entering_text(text)
 
 
 def _unique(rows: list[ImportedRow], where: str) -> tuple[list[ImportedRow], list[str]]:
