@@ -15,13 +15,21 @@ if [ "$LOCK" = none ]; then
 else
     "${pip[@]}" --constraint "$LOCK" -e ".[dev,ct2,embed,words]"
 fi
-# The review page's browser test drives Debian's chromium with Playwright (no browser download).
-if ! command -v chromium >/dev/null 2>&1; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+# System packages for the review page: Debian's chromium (its browser tests) and Noto fonts for
+# Khmer, Lao and Thai (fonts-noto-core). Installed where we can (root or password-less sudo and
+# apt-get); otherwise one line says what to install. Never fails the set-up.
+wanted=()
+command -v chromium >/dev/null 2>&1 || wanted+=(chromium)
+fc-list 2>/dev/null | grep -qi "Noto Sans Khmer" || wanted+=(fonts-noto-core)
+if [ ${#wanted[@]} -gt 0 ]; then
+    sudo=()
+    [ "$(id -u)" = 0 ] || sudo=(sudo -n)
+    if command -v apt-get >/dev/null 2>&1 && "${sudo[@]}" true 2>/dev/null; then
+        { "${sudo[@]}" apt-get update -qq &&
+          DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${wanted[@]}" >/dev/null; } ||
+            echo "note: could not install ${wanted[*]} (apt-get failed); the review page needs them" >&2
     else
-        echo "note: chromium is not installed; the review browser test will be skipped" \
-             "(install it with: sudo apt-get install chromium)" >&2
+        echo "note: install ${wanted[*]} (e.g. sudo apt-get install ${wanted[*]}) for the review" \
+             "page's Khmer/Lao/Thai glyphs and its browser tests" >&2
     fi
 fi
