@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from test_align_samples import GOLD, MT_EN, SOURCE_VI, TARGET_EN
 
 from toolkit.align import DpAligner, DpConfig, GaleChurchAligner, parse_groups
+from toolkit.align.band import banded_dp, diagonal_band
 from toolkit.align.base import AlignedGroup
-from toolkit.align.dp import banded_dp, diagonal_band
 from toolkit.align.io import format_lines, parse_line, read_alignment
 from toolkit.align.metrics import count, scores
 from toolkit.align.similarity import NgramSimilarity, chrf

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from toolkit.align.band import banded_dp, diagonal_band
 from toolkit.align.base import AlignedGroup, Alignment
-from toolkit.align.dp import banded_dp, diagonal_band
 
 PRIORS = {
     (1, 1): 0.89,
