@@ -52,6 +52,8 @@ CONTINUED = ("src_text", "tgt_text", "mt_text")
 
 def cell_chunks(text: str, limit: int = MAX_CELL) -> list[str]:
     """`text` in pieces of at most `limit` UTF-16 units (a character is never split)."""
+    if 2 * len(text) <= limit:  # every character takes at most two units: no need to count
+        return [text]
     chunks, start, units = [], 0, 0
     for i, char in enumerate(text):
         width = 2 if ord(char) > 0xFFFF else 1
