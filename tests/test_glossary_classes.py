@@ -292,3 +292,17 @@ def test_translate_prints_the_detected_jurisdiction(mekong, workdir, tiny_model,
     result = mekong(*args, "--threads", "1", "--no-adequacy")
     assert result.code == 0, result.err
     assert f"jurisdiction: {country} (detected from the document)" in result.err
+
+
+def test_acronyms_match_with_or_without_full_stops():
+    from toolkit.glossary.match import contains
+
+    assert contains("ຮຽກຮ້ອງໃຫ້ U.K. ປັບປຸງ", "UK", "lo")  # a Latin form in Lao text
+    assert contains("the UK said", "U.K.", "en")
+    assert contains("the U. N. said", "UN", "en")
+    assert not contains("UKRAINE", "UK", "en")
+    assert not contains("It cost US$5.", "U.S.", "en")
+
+
+def test_russia_is_matched_in_english(shipped):
+    assert found(shipped, "Russia and the Russian Federation", "en") == {"country-ru": "force"}

@@ -159,6 +159,9 @@ def term_pattern(term: str, lang: str, acronym: bool) -> re.Pattern[str] | str:
         nxt = key[i + 1] if i + 1 < len(key) else ""
         if c == "." and i == len(key) - 1 and i > 0 and key[i - 1].isalpha():
             parts.append(r"\.?")
+        elif acronym and _between_capitals(key, i):
+            parts.append(r"(?:\. ?)?" if c == "." else re.escape(c) + r"(?:\. ?)?")
+            i += 1 if c == "." and nxt == " " else 0
         elif c == ".":
             parts.append(r"\. ?")
             i += 1 if nxt == " " else 0
@@ -177,7 +180,7 @@ def term_pattern(term: str, lang: str, acronym: bool) -> re.Pattern[str] | str:
         else:
             parts.append(re.escape(c))
         i += 1
-    suffix = ""
+    suffix = r"(?!\$)" if acronym else ""  # "US$" is a currency, not the country
     if lang == "en" and key[-1:].isalpha():
         if acronym:
             suffix = r"(?:'s|s)?(?!\$)"  # "US$" is a currency, not the country
@@ -186,6 +189,15 @@ def term_pattern(term: str, lang: str, acronym: bool) -> re.Pattern[str] | str:
             suffix = r"(?:'s|')?"
     # a word boundary is a change of script too ("bà" glued to Thai text is still a word)
     return re.compile(rf"(?<!{_LATIN_WORD}){''.join(parts)}{suffix}(?!{_LATIN_WORD})")
+
+
+def _between_capitals(key: str, i: int) -> bool:
+    """Whether an acronym may take a full stop after position `i`: "UK" = "U.K." = "U. K."."""
+    c, nxt = key[i], key[i + 1 : i + 2]
+    if c == ".":
+        after = key[i + 2 : i + 3] if nxt == " " else nxt
+        return i > 0 and key[i - 1].isupper() and after.isupper()
+    return c.isupper() and nxt.isupper()
 
 
 def _plural(parts: list[str]) -> str:
@@ -320,10 +332,18 @@ def matcher_for(glossary: Glossary, lang: str) -> Matcher:
 
 
 def contains(text: str, form: str, lang: str, acronym: bool | None = None) -> bool:
-    """Whether `form` occurs in `text` under `lang`'s matching rules."""
+    """Whether `form` occurs in `text` under `lang`'s matching rules; a Latin form ("UK",
+    "ASEAN") in Khmer, Lao or Thai text takes the Latin rules (case, word edges, "U.K.")."""
+    if lang not in SPACED and _latin(form):
+        lang = "en"
     acronym = is_acronym(form) if acronym is None else acronym
     pattern = term_pattern(form, lang, acronym)
     return bool(_find_all(pattern, keyed(text, lang, lower=not acronym).key))
+
+
+def _latin(form: str) -> bool:
+    letters = [c for c in form if c.isalpha()]
+    return bool(letters) and all(c <= "\u024f" for c in letters)
 
 
 def term_present(text: str, forms: Sequence[str], lang: str | None = None) -> bool:
