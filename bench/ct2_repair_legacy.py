@@ -675,7 +675,7 @@ class LegacyCT2Engine(RepairSearch, CTranslate2Engine):
         code: str,
         constraints: list[list[TermConstraint]] | None,
     ) -> list[Hypothesis]:
-        sources = [self._src_tokens(t, src) for t in texts]
+        sources = self._src_tokens(texts, src)
         min_len, max_len = self._lengths(sources)
         # Output distributions cost a copy per step (vocabulary x 4 bytes): only asked for
         # where a repair may use them, in chunks that keep them under LOGITS_BUDGET bytes.

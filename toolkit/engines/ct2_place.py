@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from toolkit.engines.base import Hypothesis, TermConstraint
-from toolkit.engines.spans import Job, keep_spans, merge, piece_text, place, source_span
+from toolkit.engines.spans import Job, keep_spans, merge, missing, piece_text, place, source_span
 
 EOS = "</s>"
 
@@ -26,22 +26,6 @@ class Output:
     tokens: list[str]  # without the language token and the end token
     ended: bool
     attention: list[list[float]] | None = None  # row k: attention while writing tokens[k]
-
-
-def missing(text: str, constraints: list[TermConstraint]) -> list[int]:
-    """Indices of the constraints not met by `text` (the one "term present" rule)."""
-    from toolkit.glossary.match import term_present
-
-    out = []
-    for j, c in enumerate(constraints):
-        required = [r for r in c.required if r]
-        if not required:
-            continue
-        if not term_present(text, required) or (
-            c.forbidden and term_present(text, c.forbidden) and not term_present(text, required[:1])
-        ):
-            out.append(j)
-    return out
 
 
 class CT2Placement:
@@ -125,7 +109,7 @@ class CT2Placement:
     ) -> list[tuple[float, int]]:
         """Teacher-forced (sum of log-probs, tokens) of each text, the end token counted where
         the segment's output ended (score_batch always adds one)."""
-        targets = [[code, *self._term_tokens(t)] for t in texts]
+        targets = [[code, *pieces] for pieces in self._pieces(texts)]
         scored = self.translator.score_batch(
             sources, targets, max_batch_size=self.batch_size, max_input_length=self.max_length
         )

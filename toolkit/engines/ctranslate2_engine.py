@@ -130,17 +130,24 @@ class CTranslate2Engine(CT2Placement):
         spec = languages.get(lang)
         return f"__{spec.m2m}__" if self.family == "m2m100" else spec.nllb
 
-    def _src_tokens(self, text: str, src: str) -> list[str]:
+    def _src_tokens(self, texts: list[str], src: str) -> list[list[str]]:
+        """Source pieces of every text (one batched tokenizer call)."""
         if self.family == "m2m100":
             self.tokenizer.src_lang = languages.get(src).m2m
         else:
             self.tokenizer.src_lang = self.lang_code(src)
-        ids = self.tokenizer(text, truncation=True, max_length=self.max_length).input_ids
-        return list(self.tokenizer.convert_ids_to_tokens(ids))
+        ids = self.tokenizer(texts, truncation=True, max_length=self.max_length).input_ids
+        return [list(self.tokenizer.convert_ids_to_tokens(row)) for row in ids]
 
     def _term_tokens(self, term: str) -> list[str]:
-        ids = self.tokenizer(term, add_special_tokens=False).input_ids
-        return list(self.tokenizer.convert_ids_to_tokens(ids))
+        return self._pieces([term])[0]
+
+    def _pieces(self, texts: list[str]) -> list[list[str]]:
+        """Target-side pieces of every text, no special tokens (one batched call)."""
+        if not texts:
+            return []
+        ids = self.tokenizer(list(texts), add_special_tokens=False).input_ids
+        return [list(self.tokenizer.convert_ids_to_tokens(row)) for row in ids]
 
     def _decode(self, tokens: list[str]) -> str:
         ids = self.tokenizer.convert_tokens_to_ids(tokens)
@@ -185,7 +192,7 @@ class CTranslate2Engine(CT2Placement):
         code: str,
         constraints: list[list[TermConstraint]] | None,
     ) -> list[Hypothesis]:
-        sources = [self._src_tokens(t, src) for t in texts]
+        sources = self._src_tokens(texts, src)
         min_len, max_len = self._lengths(sources)
         terms = bool(constraints and any(constraints))
         results = self.translator.translate_batch(

@@ -19,8 +19,10 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from toolkit import languages
+from toolkit.engines.base import TermConstraint
 
 COENG = "\u17d2"  # Khmer subscript sign: the next consonant belongs to the same cluster
 LEADING_VOWELS = set("\u0e40\u0e41\u0e42\u0e43\u0e44\u0ec0\u0ec1\u0ec2\u0ec3\u0ec4")
@@ -49,6 +51,21 @@ class Choice:
     cut: tuple[int, int]  # what was replaced in the job's text
     logprob: float  # sum over the scored tokens
     tokens: int
+
+
+@lru_cache(maxsize=4096)
+def present(text: str, c: TermConstraint) -> bool:
+    """The one "term present" rule of both engines (verification's `term_present`), with no
+    forbidden variant left; cached: the same outputs are asked about several times."""
+    from toolkit.glossary.match import term_present
+
+    required = [r for r in c.required if r]
+    return term_present(text, required) and not (c.forbidden and term_present(text, c.forbidden))
+
+
+def missing(text: str, constraints: Sequence[TermConstraint]) -> list[int]:
+    """Indices of the constraints with a required form that `text` does not meet."""
+    return [j for j, c in enumerate(constraints) if any(c.required) and not present(text, c)]
 
 
 def piece_text(pieces: Sequence[str]) -> tuple[str, list[tuple[int, int]]]:

@@ -10,23 +10,12 @@ presence.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from typing import Any
 
 from toolkit.engines.base import TermConstraint
-from toolkit.engines.spans import Job, keep_spans, piece_text, place, source_span
+from toolkit.engines.spans import Job, keep_spans, piece_text, place, present, source_span
 
 SCORE_CHUNK = 256  # candidate sequences per scoring forward pass
-
-
-@lru_cache(maxsize=4096)
-def present(text: str, c: TermConstraint) -> bool:
-    """The one "term present" rule (cached: the same outputs are asked about several times)."""
-    from toolkit.glossary.match import term_present
-
-    return term_present(text, [r for r in c.required if r]) and not (
-        c.forbidden and term_present(text, c.forbidden)
-    )
 
 
 class SpanPlacement:
