@@ -178,3 +178,44 @@ def test_export_tm_has_only_reviewed_segments(mekong, stored, workdir):
     # edited and approved units say when they changed, and by what
     assert tuv.get("changedate") and tuv.get("changeid") and tu.get("changedate")
     assert mekong("export-tm", "--format", "xliff").code == 2
+
+
+def _blank(path: Path, blanks: set[tuple[int, str]]) -> None:
+    """Empty the stored target text of these (seg_id, tgt_lang) rows."""
+    frame = pl.read_parquet(path)
+    texts = [
+        "" if (row["seg_id"], row["tgt_lang"]) in blanks else row["tgt_text"]
+        for row in frame.select("seg_id", "tgt_lang", "tgt_text").to_dicts()
+    ]
+    frame.with_columns(pl.Series("tgt_text", texts, dtype=pl.String)).write_parquet(path)
+
+
+def test_tmx_leaves_out_empty_targets_and_warns(mekong, stored, workdir):
+    _blank(stored, {(1, "km"), (2, "km"), (2, "vi")})
+    result = mekong("export", DOC_ID, "--format", "tmx", "-o", "out.tmx")
+    assert result.code == 0, result.err
+    warnings = [line for line in result.err.splitlines() if line.startswith("warning")]
+    assert len(warnings) == 1, result.err
+    assert "1 segment lacks km" in warnings[0] and "vi" not in warnings[0].split(";")[0]
+    assert "--tgt" in warnings[0] and "OmegaT" in warnings[0]
+    root = ET.parse(workdir / "out.tmx").getroot()
+    tus = {int(_props(tu)["x-seg_id"]): tu for tu in root.iter("tu")}
+    frame = pl.read_parquet(stored)
+    # segment 2 has no target text at all: no tu; segment 1 only its vi tuv
+    assert set(tus) == set(frame["seg_id"].to_list()) - {2}
+    assert [t.get(XML_LANG) for t in tus[1].findall("tuv")] == ["en", "vi"]
+    assert all(tuv.findtext("seg") for tu in tus.values() for tuv in tu.findall("tuv"))
+    bilingual = mekong("export", DOC_ID, "--format", "tmx", "--tgt", "km", "-o", "km.tmx")
+    assert bilingual.code == 0 and "warning" not in bilingual.err
+    km = ET.parse(workdir / "km.tmx").getroot()
+    assert {int(_props(tu)["x-seg_id"]) for tu in km.iter("tu")} == set(tus) - {1}
+    whole = mekong("export", DOC_ID, "--format", "tsv", "-o", "out.tsv")
+    assert whole.code == 0 and "warning" not in whole.err
+
+
+def test_tmx_warning_counts_each_language(mekong, stored, workdir):
+    _blank(stored, {(0, "km"), (1, "km"), (3, "vi")})
+    result = mekong("export", DOC_ID, "--format", "tmx")
+    assert result.code == 0, result.err
+    assert result.err.count("\n") == 1, result.err
+    assert "2 segments lack km, 1 segment lacks vi" in result.err

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import polars as pl
 import typer
 
 from toolkit import store
@@ -14,11 +15,31 @@ from toolkit.errors import UsageError
 from toolkit.files import STDIO, check_output, is_stdio, write_output
 from toolkit.store.exports import EXPORT_FORMATS, export_files, export_frame, select_rows
 from toolkit.store.formats import get_format
+from toolkit.store.formats.tmx import missing_targets
 
 
 def check_review_state(status: str | None) -> None:
     if status is not None and status not in store.REVIEWS:
         raise UsageError(f"--status {status}: choose one of {', '.join(store.REVIEWS)}")
+
+
+def warn_missing_targets(frame: pl.DataFrame, fmt: str) -> None:
+    """One stderr line when a multi-language TMX lacks a target for some segments: a CAT
+    tool (OmegaT) fills those with another language's text unless given a bilingual file."""
+    if fmt != "tmx":
+        return
+    missing = missing_targets(frame)
+    if not missing:
+        return
+    counts = ", ".join(
+        f"{n} segment{'s' if n > 1 else ''} lack{'' if n > 1 else 's'} {lang}"
+        for lang, n in missing.items()
+    )
+    typer.echo(
+        f"warning: {counts} in this multi-language TMX; a CAT tool such as OmegaT fills "
+        "them with another language's text: pass --tgt LANG for a bilingual file",
+        err=True,
+    )
 
 
 def write_exports(
@@ -61,6 +82,7 @@ def export_command(
     frame = select_rows(store.read_doc(doc, store_dir), tgt, status)
     if frame.is_empty():
         raise UsageError("nothing to export: no rows match --tgt/--status")
+    warn_missing_targets(frame, fmt)
     if out is None or is_stdio(out):
         if spec.binary and (out is None or sys.stdout.isatty()):
             raise UsageError(f"--format {fmt} is binary: pass --output FILE (or -o - into a pipe)")

@@ -5,7 +5,8 @@ That is how TMX holds several languages: a CAT tool picks the `tuv` of its proje
 target came first). `--tgt` gives a bilingual file. CAT tools need the header's required
 attributes; Mekong's fields travel as `x-` props (doc_id/seg_id on the `tu`, review, score and
 status on each target `tuv`) for `import-review`, which reads both shapes. Edited and
-approved targets carry `changedate`/`changeid`.
+approved targets carry `changedate`/`changeid`. An empty target gets no `tuv` (a CAT tool
+would take it as a translation into nothing), a segment with no target text no `tu`.
 """
 
 from __future__ import annotations
@@ -77,12 +78,37 @@ def _change_date(row: dict[str, Any]) -> str | None:
     return _tmx_date(row.get("changed_at") or row.get("reviewed_at") or row.get("created_at"))
 
 
+def _has_text(row: dict[str, Any]) -> bool:
+    return bool((row.get("tgt_text") or "").strip())
+
+
 def _units(frame: pl.DataFrame) -> list[list[dict[str, Any]]]:
-    """Rows grouped by source segment (doc_id, seg_id), in document order, targets sorted."""
+    """Rows with target text grouped by source segment (doc_id, seg_id), in document order,
+    targets sorted; a segment whose targets are all empty is left out."""
     groups: dict[tuple[str, int], list[dict[str, Any]]] = {}
     for row in frame.sort(["doc_id", "seg_id", "tgt_lang"]).to_dicts():
-        groups.setdefault((row["doc_id"], row["seg_id"]), []).append(row)
+        if _has_text(row):
+            groups.setdefault((row["doc_id"], row["seg_id"]), []).append(row)
     return list(groups.values())
+
+
+def missing_targets(frame: pl.DataFrame) -> dict[str, int]:
+    """How many segments of a multi-language TMX have no text for each target language.
+
+    OmegaT (and other CAT tools) fill such a segment with another language's `tuv`, so
+    `mekong export` warns about them. Segments with no target text at all get no `tu` and
+    are not counted; empty for a bilingual export.
+    """
+    langs = sorted(set(frame["tgt_lang"].to_list()))
+    if len(langs) < 2:
+        return {}
+    have: dict[str, set[tuple[str, int]]] = {lang: set() for lang in langs}
+    for row in frame.select("doc_id", "seg_id", "tgt_lang", "tgt_text").to_dicts():
+        if _has_text(row):
+            have[row["tgt_lang"]].add((row["doc_id"], row["seg_id"]))
+    exported = set().union(*have.values())
+    missing = {lang: len(exported - have[lang]) for lang in langs}
+    return {lang: n for lang, n in missing.items() if n}
 
 
 def _text(tuv: ET.Element) -> str | None:
