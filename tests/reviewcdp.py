@@ -2,8 +2,9 @@
 
 Playwright is not installed here; Debian's chromium is. With `--remote-debugging-pipe` chromium
 reads NUL-terminated JSON commands on fd 3 and answers on fd 4, so a pipe pair replaces the
-websocket. Enough for the review page's browser tests: open a page at phone size, evaluate
-script, type keys, take a screenshot.
+websocket. Enough for the review page's browser tests: open a page (at phone size), load and
+reload it, evaluate script, click, pick options, fill and type keys, take a screenshot. A
+dialog (alert, confirm) is dismissed at once and kept in `dialogs`, as Playwright does.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class CdpError(RuntimeError):
 class Browser:
     """One headless chromium and one page (a tab) in it, driven over the debugging pipe."""
 
-    def __init__(self, width: int, height: int) -> None:
+    def __init__(self, width: int, height: int, mobile: bool = True) -> None:
         self.profile = tempfile.mkdtemp(prefix="mekong-chromium-")
         to_child, self._cmd = os.pipe()
         self._out, from_child = os.pipe()
@@ -70,6 +71,8 @@ class Browser:
         os.close(to_child)
         os.close(from_child)
         self._next = 0
+        self._write = threading.Lock()
+        self.dialogs: list[str] = []
         self._replies: dict[int, dict[str, Any]] = {}
         self.events: list[dict[str, Any]] = []
         self._cv = threading.Condition()
@@ -84,7 +87,7 @@ class Browser:
             self.call(f"{domain}.enable")
         self.call(
             "Emulation.setDeviceMetricsOverride",
-            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True},
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile},
         )
 
     def _reader(self) -> None:
@@ -102,6 +105,8 @@ class Browser:
             while b"\0" in buffer:
                 raw, buffer = buffer.split(b"\0", 1)
                 message = json.loads(raw)
+                if message.get("method") == "Page.javascriptDialogOpening":
+                    self._dismiss(message)
                 with self._cv:
                     if "id" in message:
                         self._replies[message["id"]] = message
@@ -109,20 +114,30 @@ class Browser:
                         self.events.append(message)
                     self._cv.notify_all()
 
+    def _send(self, method: str, params: dict | None, browser: bool) -> int:
+        with self._write:
+            self._next += 1
+            message: dict[str, Any] = {"id": self._next, "method": method, "params": params or {}}
+            if not browser:
+                message["sessionId"] = self.session
+            os.write(self._cmd, json.dumps(message).encode() + b"\0")
+            return self._next
+
+    def _dismiss(self, event: dict[str, Any]) -> None:
+        """From the reader thread: a dialog blocks the page's script, so answer it unwaited."""
+        self.dialogs.append(event.get("params", {}).get("message", ""))
+        self._send("Page.handleJavaScriptDialog", {"accept": False}, browser=False)
+
     def call(self, method: str, params: dict | None = None, browser: bool = False) -> dict:
-        self._next += 1
-        message: dict[str, Any] = {"id": self._next, "method": method, "params": params or {}}
-        if not browser:
-            message["sessionId"] = self.session
-        os.write(self._cmd, json.dumps(message).encode() + b"\0")
+        sent = self._send(method, params, browser)
         deadline = time.monotonic() + TIMEOUT
         with self._cv:
-            while self._next not in self._replies:
+            while sent not in self._replies:
                 left = deadline - time.monotonic()
                 if left <= 0 or self.proc.poll() is not None:
                     raise CdpError(f"{method}: no answer from chromium")
                 self._cv.wait(left)
-            reply = self._replies.pop(self._next)
+            reply = self._replies.pop(sent)
         if "error" in reply:
             raise CdpError(f"{method}: {reply['error']}")
         return reply.get("result", {})
@@ -150,6 +165,77 @@ class Browser:
 
     def goto(self, url: str) -> None:
         self.call("Page.navigate", {"url": url})
+
+    def load(self, url: str | None = None, timeout: float = 15.0) -> None:
+        """Navigate to `url` (None: reload) and wait until the new document has loaded."""
+        self.evaluate("window.__cdpOld = true")
+        if url is None:
+            self.call("Page.reload")
+        else:
+            self.goto(url)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with contextlib.suppress(CdpError):  # the old document's context goes away meanwhile
+                if self.evaluate("!window.__cdpOld && document.readyState === 'complete'"):
+                    return
+            time.sleep(0.05)
+        raise CdpError(f"timed out loading {url or 'the page again'}")
+
+    def count(self, selector: str) -> int:
+        return self.evaluate(f"document.querySelectorAll({json.dumps(selector)}).length")
+
+    def texts(self, selector: str) -> list[str]:
+        """textContent of every element the selector matches."""
+        return self.evaluate(
+            f"[...document.querySelectorAll({json.dumps(selector)})].map((e) => e.textContent)"
+        )
+
+    def visible(self, selector: str) -> bool:
+        return self.evaluate(
+            f"(() => {{ const e = document.querySelector({json.dumps(selector)});"
+            " if (!e || !e.checkVisibility({visibilityProperty: true})) return false;"
+            " const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; })()"
+        )
+
+    def click(self, selector: str) -> None:
+        """A real left click in the middle of the element (scrolled into view), refused when
+        another element covers that point, as a person's click would miss."""
+        where = self.evaluate(
+            f"(() => {{ const e = document.querySelector({json.dumps(selector)});"
+            " if (!e) return 'missing'; e.scrollIntoView({block: 'center'});"
+            " const r = e.getBoundingClientRect();"
+            " const x = r.left + r.width / 2, y = r.top + r.height / 2;"
+            " const hit = document.elementFromPoint(x, y);"
+            " return hit && (hit === e || e.contains(hit)) ? {x, y} : 'covered'; })()"
+        )
+        if not isinstance(where, dict):
+            raise CdpError(f"cannot click {selector}: {where}")
+        for kind in ("mousePressed", "mouseReleased"):
+            self.call(
+                "Input.dispatchMouseEvent",
+                {"type": kind, "button": "left", "clickCount": 1, **where},
+            )
+
+    def select(self, selector: str, value: str) -> None:
+        """Pick an option of a <select> the way a person's choice reaches the page's script."""
+        done = self.evaluate(
+            f"(() => {{ const s = document.querySelector({json.dumps(selector)});"
+            f" const v = {json.dumps(value)};"
+            " if (!s || ![...s.options].some((o) => o.value === v)) return false; s.value = v;"
+            " s.dispatchEvent(new Event('input', {bubbles: true}));"
+            " s.dispatchEvent(new Event('change', {bubbles: true})); return true; })()"
+        )
+        if not done:
+            raise CdpError(f"{selector} has no option {value!r}")
+
+    def fill(self, selector: str, text: str) -> None:
+        """Replace a text field's content as typed text (focus, select all, insert)."""
+        if not self.evaluate(
+            f"(() => {{ const e = document.querySelector({json.dumps(selector)});"
+            " if (!e) return false; e.focus(); e.select(); return true; })()"
+        ):
+            raise CdpError(f"no field {selector}")
+        self.type_text(text)
 
     def key(self, key: str, ctrl: bool = False, shift: bool = False) -> None:
         """One key press (down, up) as a person would type it; "Enter", "Escape" or a character."""
