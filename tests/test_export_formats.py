@@ -164,6 +164,10 @@ def test_export_tm_has_only_reviewed_segments(mekong, stored, workdir):
     )
     result = mekong("export-tm", "--format", "tmx", "-o", "tm.tmx")
     assert result.code == 0, result.err
+    # segment 0 is reviewed in km only, 2 in vi only: a CAT tool would cross them over
+    assert "1 segment lacks km, 1 segment lacks vi" in result.err
+    km_only = mekong("export-tm", "--format", "tmx", "--tgt", "km", "-o", "km.tmx")
+    assert km_only.code == 0 and "warning" not in km_only.err
     root = ET.parse(workdir / "tm.tmx").getroot()
     for attr in TMX_HEADER_ATTRS:
         assert root.find("header").get(attr), attr

@@ -8,7 +8,7 @@ import typer
 
 from toolkit.cli import options as opts
 from toolkit.cli.app import app
-from toolkit.cli.export_cmd import write_exports
+from toolkit.cli.export_cmd import warn_missing_targets, write_exports
 from toolkit.files import STDIO, check_output
 from toolkit.store.exports import export_frame
 from toolkit.store.imports import import_review, tm_frame
@@ -58,5 +58,7 @@ def export_tm_command(
     opts.check_choice("--format", fmt, ("tmx",))
     target = out or Path(STDIO)
     check_output(target, [], force, [store_dir])
-    data = export_frame(tm_frame(store_dir, tgt), "tmx")
+    frame = tm_frame(store_dir, tgt)
+    data = export_frame(frame, "tmx")
+    warn_missing_targets(frame, "tmx")
     write_exports({target: data}, force, [], [store_dir])
