@@ -138,8 +138,9 @@ def _expected(frame: pl.DataFrame, fill: dict[int, str]) -> str:
 @pytest.mark.parametrize("target", ["km", "KM", "km-KH", "KM-KH"])
 def test_default_tmx_fills_khmer(mekong, stored, workdir, target):
     out, err = _translate(mekong, workdir, target)
-    # every segment with Khmer gets it; the one without gets OmegaT's fallback (Vietnamese,
-    # the last target tuv), which is what the export's warning is about
+    # every segment with Khmer gets it; the one without gets another language's text from
+    # OmegaT (Vietnamese, with km lo th vi in the unit), which the export's warning is about
+
     assert out == _expected(stored, {NO_KM: TARGETS["vi"][NO_KM]})
     assert "1 segment lacks km" in err and "--tgt" in err
 
