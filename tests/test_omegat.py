@@ -140,7 +140,6 @@ def test_default_tmx_fills_khmer(mekong, stored, workdir, target):
     out, err = _translate(mekong, workdir, target)
     # every segment with Khmer gets it; the one without gets another language's text from
     # OmegaT (Vietnamese, with km lo th vi in the unit), which the export's warning is about
-
     assert out == _expected(stored, {NO_KM: TARGETS["vi"][NO_KM]})
     assert "1 segment lacks km" in err and "--tgt" in err
 
