@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from xml.etree import ElementTree as ET
 
 from toolkit.segment import en, km, lo
@@ -33,6 +34,10 @@ def test_srx_has_each_language_with_the_codes_rules(mekong, workdir):
     assert any(brk == "no" and "ល" in a for brk, _, a in rules["km"])  # ។ល។ is no end
     lo_no = " ".join(b for brk, b, _ in rules["lo"] if brk == "no")
     assert all(abbr in lo_no for abbr in lo.ABBREVIATIONS)
+    # the whole Lao run before the dot is the word: "ມາຮ່ວມ." ends a sentence though "ມ." would not
+    lo_abbr = re.compile(next(b for brk, b, _ in rules["lo"] if brk == "no") + "$")
+    for text, abbreviation in (("ທ່ານ ປອ.", True), ("ສ.ປ.ປ.", True), ("ທີ່ມາຮ່ວມ.", False)):
+        assert bool(lo_abbr.search(text)) is abbreviation, text
     assert [brk for brk, _, _ in rules["th"]] == ["yes"]  # the Thai model is not expressible
     stdout = mekong("srx")
     assert stdout.code == 0 and "<srx" in stdout.out

@@ -53,8 +53,11 @@ def _khmer() -> list[tuple[bool, str, str]]:
 def _lao() -> list[tuple[bool, str, str]]:
     from toolkit.segment import lo
 
+    # the whole Lao run before the dot is the word (Lao has no spaces between words): a known
+    # abbreviation or one to three bare consonants ("ປອ.", "ສ.ປ.ປ."), never the end of "ມາຮ່ວມ."
+    consonants = lo._CONSONANTS.pattern  # the segmenter's own definition of a bare consonant run
     return [
-        (False, rf"{_alt(lo.ABBREVIATIONS)}\.", r"\s"),
+        (False, rf"(?<![\u0e80-\u0eff])(?:{_alt(lo.ABBREVIATIONS)}|{consonants})\.", r"\s"),
         (True, _END, r"\s"),
         (True, r"[\u0e80-\u0eff\"'”’»)\]}]", rf"\s+[\"“‘«(]*{_alt(lo.OPENERS)}"),
     ]
