@@ -2,8 +2,9 @@
 
 CTranslate2 has no lexical constraints. The first pass returns, with each output, its
 cross-attention (`return_attention`, only when the batch has constraints); a missing term's
-rendering is located there, candidate replacements of all segments are scored in one
-`score_batch` call and the most probable is kept. A segment a placement cannot settle (no
+rendering is located there and replaced by the glossary form at the attention core's edges
+(`spans.first_choices`: no candidate scoring, which on the toy benchmark cost twice the
+decoding and duplicated more). A segment a placement cannot settle (no
 rendering found, or the result still misses a term) is decoded once more with every missing
 term forced at the start of the target prefix and the decoding limit raised to fit it: the
 guarantee holds at the limit too, and nothing is ever silently short of a term.
@@ -14,7 +15,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from toolkit.engines.base import Hypothesis, TermConstraint
-from toolkit.engines.spans import Job, keep_spans, merge, missing, piece_text, place, source_span
+from toolkit.engines.spans import (
+    Job,
+    first_choices,
+    keep_spans,
+    merge,
+    missing,
+    piece_text,
+    source_span,
+)
 
 EOS = "</s>"
 
@@ -47,28 +56,12 @@ class CT2Placement:
             jobs = [j for i in todo for j in self._jobs(i, texts[i], outputs[i], constraints[i])]
             if not jobs:
                 break
-
-            def score(rows: list[int], cands: list[str]) -> list[tuple[float, int]]:
-                outs = [outputs[r] for r in rows]
-                return self._score([sources[r] for r in rows], code, cands, outs)
-
-            def score_rows(
-                sub: list[list[str]], cands: list[str], rows: list[int]
-            ) -> list[tuple[float, int]]:
-                return self._score(sub, code, cands, [outputs[r] for r in rows])
-
-            changed = self._apply(place(jobs, score), jobs, outputs)
-            again = [i for i, got in changed.items() if got is None]
-            if again:
-                texts_again = [self._decode(outputs[i].tokens) for i in again]
-                sub = [sources[i] for i in again]
-                for i, got in zip(again, score_rows(sub, texts_again, again), strict=True):
-                    changed[i] = got
-            for i, got in changed.items():
-                lp, n = got  # type: ignore[misc]
-                # a term put in place keeps the output's own ending (or its cut at the limit)
-                ended = dict(hyps[i].extra)
-                hyps[i] = Hypothesis(self._decode(outputs[i].tokens), lp / max(1, n), n, ended)
+            for i in self._apply(first_choices(jobs), jobs, outputs):
+                # the free output's confidence is kept: the glossary form is not the model's
+                # choice, so its low probability says nothing about the rest of the segment
+                n = len(outputs[i].tokens) + int(outputs[i].ended)
+                ended = dict(hyps[i].extra)  # its own ending (or its cut at the limit)
+                hyps[i] = Hypothesis(self._decode(outputs[i].tokens), hyps[i].logprob, n, ended)
             todo = [i for i in todo if missing(hyps[i].text, constraints[i])]
             if not todo:
                 return
@@ -93,7 +86,9 @@ class CT2Placement:
                     mass = mass[: len(out.tokens)]
             others = [f for k, o in enumerate(cons) if k != j for f in o.required]
             forms = [f for f in c.required if f]
-            jobs.append(Job(i, j, text, spans, forms, mass, fixed, keep_spans(text, others)))
+            keep = keep_spans(text, others)
+            # one layer's attention (CTranslate2) locates the tail badly: measured worse
+            jobs.append(Job(i, j, text, spans, forms, mass, fixed, keep, tail_end=False))
         return jobs
 
     @staticmethod
@@ -104,42 +99,20 @@ class CT2Placement:
                 return at, at + len(f)
         return None
 
-    def _score(
-        self, sources: list[list[str]], code: str, texts: list[str], outs: list[Output]
-    ) -> list[tuple[float, int]]:
-        """Teacher-forced (sum of log-probs, tokens) of each text, the end token counted where
-        the segment's output ended (score_batch always adds one)."""
-        targets = [[code, *pieces] for pieces in self._pieces(texts)]
-        scored = self.translator.score_batch(
-            sources, targets, max_batch_size=self.batch_size, max_input_length=self.max_length
-        )
-        result = []
-        for sc, out in zip(scored, outs, strict=True):
-            lps = list(sc.log_probs)[1:]  # the language token is forced
-            if not out.ended:
-                lps = lps[:-1]
-            result.append((float(sum(lps)), len(lps)))
-        return result
-
-    def _apply(
-        self, best: dict, jobs: list[Job], outputs: list[Output]
-    ) -> dict[int, tuple[float, int] | None]:
-        """Each row's chosen replacements put in; its (log-prob sum, tokens) where one choice
-        was applied alone (known from scoring), else None (to be scored)."""
+    def _apply(self, best: dict, jobs: list[Job], outputs: list[Output]) -> list[int]:
+        """Each row's chosen replacements put in (right to left); the rows changed."""
         by_row: dict[int, list] = {}
         base: dict[int, str] = {}
         for job in jobs:
             if (job.row, job.term) in best:
                 by_row.setdefault(job.row, []).append(best[(job.row, job.term)])
                 base[job.row] = job.text
-        done: dict[int, tuple[float, int] | None] = {}
-        for i, choices in by_row.items():
-            text, applied = merge(base[i], choices)
-            outputs[i].tokens = self._term_tokens(text)
+        rows = list(by_row)
+        texts = [merge(base[i], by_row[i])[0] for i in rows]
+        for i, pieces in zip(rows, self._pieces(texts), strict=True):
+            outputs[i].tokens = pieces
             outputs[i].attention = None
-            one = applied == 1 and len(choices) == 1
-            done[i] = (choices[0].logprob, choices[0].tokens) if one else None
-        return done
+        return rows
 
     def _attend(
         self, sources: list[list[str]], code: str, outputs: list[Output], rows: list[int]

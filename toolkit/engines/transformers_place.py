@@ -16,6 +16,7 @@ from toolkit.engines.base import TermConstraint
 from toolkit.engines.spans import Job, keep_spans, piece_text, place, present, source_span
 
 SCORE_CHUNK = 256  # candidate sequences per scoring forward pass
+ROUNDS = 1  # scoring rounds of `spans.place` (the second scores other ends: see bench/README)
 
 
 class SpanPlacement:
@@ -41,7 +42,9 @@ class SpanPlacement:
                 jobs += self._jobs(i, seqs[i], texts[i], cons[i], att, unusable)
             if not jobs:
                 break
-            best = place(jobs, lambda rows, cands: self._score(enc_out, enc, rows, cands, seqs))
+            best = place(
+                jobs, lambda rows, cands: self._score(enc_out, enc, rows, cands, seqs), ROUNDS
+            )
             self._apply(best, jobs, seqs, means, enc_out, enc)
             todo = [i for i in todo if any(not present(self._text(seqs[i]), c) for c in cons[i])]
             if not todo:
@@ -119,7 +122,8 @@ class SpanPlacement:
         out: list[tuple[float, int]] = []
         for at in range(0, len(cands), SCORE_CHUNK):
             part = rows[at : at + SCORE_CHUNK]
-            ids = [self._ids_for(seqs[r], cands[at + k], eos) for k, r in enumerate(part)]
+            bodies = self._bodies(cands[at : at + SCORE_CHUNK])
+            ids = [self._wrap(seqs[r], body, eos) for r, body in zip(part, bodies, strict=True)]
             shared = [_shared(seqs[r], c) for r, c in zip(part, ids, strict=True)]
             batch = self._pad(ids, pad)
             index = self._index(part)
@@ -149,7 +153,14 @@ class SpanPlacement:
 
     def _ids_for(self, free: list[int], text: str, eos: int) -> list[int]:
         """Decoder ids of `text`: the free output's start and language token, its end if any."""
-        body = list(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+        return self._wrap(free, self._bodies([text])[0], eos)
+
+    def _bodies(self, texts: list[str]) -> list[list[int]]:
+        """Token ids of every text, no special tokens (one batched tokenizer call)."""
+        return [list(row) for row in self.tokenizer(texts, add_special_tokens=False)["input_ids"]]
+
+    @staticmethod
+    def _wrap(free: list[int], body: list[int], eos: int) -> list[int]:
         return free[:2] + body + ([eos] if free[-1] == eos else [])
 
     def _index(self, rows: list[int]) -> Any:
