@@ -1,8 +1,8 @@
 """BENCH ONLY: the round-1 glossary repair search of the CTranslate2 engine, kept to compare.
 
 Replaced in the product by `toolkit.engines.ct2_place` (the model's own rendering replaced);
-`bench/translate_speed.py` and `bench/term_placement.py --legacy-ct2` still measure it through
-`LegacyCT2Engine`. What follows is the round-1 description.
+`bench/translate_speed.py` still measures it through `LegacyCT2Engine`. What follows is the
+round-1 description.
 
 CTranslate2 has no lexical constraints: a segment whose output misses a required term is decoded
 again from a cut point with the term forced into the target prefix. `RepairSearch` holds that

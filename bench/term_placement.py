@@ -115,7 +115,18 @@ def main() -> None:
     parser.add_argument("--engines", default="transformers,ctranslate2")
     parser.add_argument("--limit", type=int, default=40, help="source sentences per language")
     parser.add_argument("--repeats", type=int, default=3, help="timed runs, the fastest kept")
+    parser.add_argument(
+        "--two-rounds",
+        action="store_true",
+        help="transformers: the losing two-round candidate search (bench/placement_variants.py)",
+    )
     args = parser.parse_args()
+    if args.two_rounds:
+        from placement_variants import place_two_rounds
+
+        from toolkit.engines import transformers_place
+
+        transformers_place.place = place_two_rounds  # type: ignore[assignment]
     print(f"model: {args.model} (TEST MODEL: toy weights)")
     print(
         "| engine | beam | n | presence % | chrF vs expected | duplication % | "

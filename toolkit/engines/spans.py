@@ -280,22 +280,15 @@ def _latin(ch: str) -> bool:
 Scorer = Callable[[list[int], list[str]], list[tuple[float, int]]]
 
 
-def place(jobs: list[Job], score: Scorer, rounds: int = 2) -> dict[tuple[int, int], Choice]:
+def place(jobs: list[Job], score: Scorer) -> dict[tuple[int, int], Choice]:
     """The most probable candidate of every job (`score`: row indices and texts -> (sum of
-    token log-probs, tokens)), in batched calls: each start with the first end, then (second
-    round) the other ends of the best start (three candidates scored where a grid has four)."""
+    token log-probs, tokens)), in one batched call over each start with its first end (and
+    the regular end beside a tail end). A second round over the best start's other ends
+    (bench/placement_variants.py) gained chrF on the toy benchmark but broke the 1.5x time
+    goal (bench/README.md, "Term placement")."""
     for job in jobs:
         job.cands = candidates(job)
-    first = [_first_round(j) for j in jobs]
-    best = _score_round(jobs, first, score, {})
-    if rounds < 2:
-        return best
-    second = []
-    for job, tried in zip(jobs, first, strict=True):
-        chosen = best.get((job.row, job.term))
-        p = chosen.cut[0] if chosen else None
-        second.append([c for c in job.cands if c[0] == p and c not in tried])
-    return _score_round(jobs, second, score, best)
+    return _score_round(jobs, [_first_round(j) for j in jobs], score, {})
 
 
 def _first_round(job: Job) -> list[tuple[int, int, str]]:

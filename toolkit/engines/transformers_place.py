@@ -16,7 +16,6 @@ from toolkit.engines.base import TermConstraint
 from toolkit.engines.spans import Job, keep_spans, piece_text, place, present, source_span
 
 SCORE_CHUNK = 256  # candidate sequences per scoring forward pass
-ROUNDS = 1  # scoring rounds of `spans.place` (the second scores other ends: see bench/README)
 
 
 class SpanPlacement:
@@ -42,9 +41,7 @@ class SpanPlacement:
                 jobs += self._jobs(i, seqs[i], texts[i], cons[i], att, unusable)
             if not jobs:
                 break
-            best = place(
-                jobs, lambda rows, cands: self._score(enc_out, enc, rows, cands, seqs), ROUNDS
-            )
+            best = place(jobs, lambda rows, cands: self._score(enc_out, enc, rows, cands, seqs))
             self._apply(best, jobs, seqs, means, enc_out, enc)
             todo = [i for i in todo if any(not present(self._text(seqs[i]), c) for c in cons[i])]
             if not todo:
