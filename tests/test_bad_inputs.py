@@ -27,9 +27,9 @@ def _digest(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def setup(workdir: Path, tiny_engine, tiny_model: Path) -> Path:
+def setup(workdir: Path, fake_engine, tiny_model: Path) -> Path:
     """An existing stored document and a glossary copy that bad runs must leave untouched."""
-    make_stored_doc(tiny_engine, workdir / "aligned")
+    make_stored_doc(fake_engine, workdir / "aligned")
     shutil.copy(workdir / "aligned" / "workshop.parquet", workdir / "aligned" / "speech.parquet")
     (workdir / "g").mkdir()
     shutil.copy(GLOSSARY, workdir / "g" / "terms.tsv")

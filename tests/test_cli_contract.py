@@ -129,8 +129,8 @@ def test_glossary_export_to_stdout_and_import_from_stdin(tmp_path: Path) -> None
 
 
 @pytest.fixture
-def stored(tmp_path: Path, tiny_engine) -> Path:
-    make_stored_doc(tiny_engine, tmp_path / "aligned")
+def stored(tmp_path: Path, fake_engine) -> Path:
+    make_stored_doc(fake_engine, tmp_path / "aligned")
     return tmp_path
 
 
