@@ -155,7 +155,7 @@ def test_document_locked_by_another_process(setup, mekong):
             sys.executable,
             "-c",
             "import sys, pathlib\n"
-            "from toolkit.store.lock import exclusive\n"
+            "from toolkit.files import exclusive\n"
             f"with exclusive(pathlib.Path({str(target)!r})):\n"
             "    print('locked', flush=True); sys.stdin.readline()\n",
         ],
@@ -177,7 +177,7 @@ def test_document_locked_by_another_process(setup, mekong):
                 sys.executable,
                 "-c",
                 "import sys, pathlib\n"
-                "from toolkit.store.lock import exclusive\n"
+                "from toolkit.files import exclusive\n"
                 f"with exclusive(pathlib.Path({str(glossary_target)!r})):\n"
                 "    print('locked', flush=True); sys.stdin.readline()\n",
             ],

@@ -243,7 +243,7 @@ def test_export_never_overwrites_a_store_file(mekong, workdir, fake_engine):
 
 def test_two_symlinks_to_one_glossary_share_its_lock(tmp_path: Path):
     from toolkit.errors import StoreError
-    from toolkit.store.lock import exclusive
+    from toolkit.files import exclusive
 
     real = tmp_path / "real.tsv"
     real.write_text(HEADER)

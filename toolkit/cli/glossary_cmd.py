@@ -15,13 +15,12 @@ import typer
 from toolkit.cli import options as opts
 from toolkit.cli.app import app
 from toolkit.errors import GlossaryError, UsageError
-from toolkit.files import STDIO, check_output, is_stdio, write_output
+from toolkit.files import STDIO, check_output, exclusive, is_stdio, write_output
 from toolkit.glossary import Glossary, load_glossary, save
 from toolkit.glossary.base import DEFAULT_COLUMNS, LANGS, Concept
 from toolkit.glossary.cells import check_concepts
 from toolkit.glossary.fileio import FORMATS, dumps, format_of, require_default
 from toolkit.glossary.lint import Problem, lint
-from toolkit.store.lock import exclusive
 
 glossary_app = typer.Typer(help="Maintain term bases (glossaries/*.tsv) and find terms in texts.")
 app.add_typer(glossary_app, name="glossary")
