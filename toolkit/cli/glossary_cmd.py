@@ -62,7 +62,7 @@ def _file_of(glossary: Glossary) -> Path:
 @glossary_app.command("list")
 def list_command(
     glossary: Path | None = GLOSSARY_OPT,
-    lang: str = typer.Option("en", "--lang", "-l", help="Language of the term shown."),
+    lang: str = opts.lang_option("Language of the term shown.", "en"),
     type_: str | None = typer.Option(None, "--type", help="Only this type (institution, ...)."),
     status: str | None = typer.Option(None, "--status", help="Only verified or proposed."),
 ) -> None:
@@ -208,7 +208,7 @@ def lint_command(
 @glossary_app.command("find")
 def find_command(
     file: Path = typer.Argument(..., help="Document (.txt, .md, .docx)."),
-    lang: str = typer.Option(..., "--lang", "-l", help="Language of the document."),
+    lang: str = opts.lang_option("Language of the document."),
     glossary: Path | None = GLOSSARY_OPT,
     fmt: str = opts.format_option(opts.LINE_FORMATS, "text"),
     encoding: str | None = opts.ENCODING,
