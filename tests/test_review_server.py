@@ -145,8 +145,8 @@ def test_a_second_save_from_the_same_page_version_is_refused(served):
 
 
 def test_a_page_loaded_before_an_import_cannot_overwrite_it(served, tmp_path):
+    from toolkit.review.imports import import_review
     from toolkit.store.exports import export_frame
-    from toolkit.store.imports import import_review
 
     seen = versions(served)  # the page is open
     row = _stored(served.path, 1, "km")

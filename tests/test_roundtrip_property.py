@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from tests.fakes import FakeEngine
 from toolkit import documents, quality, store
+from toolkit.review.imports import import_review, read_review_file
 from toolkit.store.exports import export_files
-from toolkit.store.imports import import_review, read_review_file
 from toolkit.translate import TranslateOptions, translate_document
 
 PIECES = [

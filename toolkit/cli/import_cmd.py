@@ -25,7 +25,7 @@ def import_review_command(
 
     Example: mekong import-review speech.xlsx --store aligned/
     """
-    from toolkit.store.imports import import_review
+    from toolkit.review.imports import import_review
 
     report = import_review(file, store_dir, doc=doc, dry_run=dry_run)
     for change in report.applied:
@@ -55,8 +55,8 @@ def export_tm_command(
 
     Example: mekong export-tm --format tmx -o mekong-tm.tmx
     """
+    from toolkit.review.imports import tm_frame
     from toolkit.store.exports import export_frame
-    from toolkit.store.imports import tm_frame
 
     opts.check_choice("--format", fmt, ("tmx",))
     target = out or Path(STDIO)
