@@ -1,12 +1,21 @@
-"""Shared fixtures: the tiny test model (built once per session) and an isolated CLI runner."""
+"""Shared fixtures: the tiny test model (built once per session), the fake engine
+(tests/fakes.py) and an isolated CLI runner."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+# One compute thread per library (torch, the e5 engine's OpenMP) unless the caller says
+# otherwise: the suite runs on a few shared cores, where spinning OpenMP threads cost more than
+# they give (the continuation-cell review test: 109 s -> 73 s of CPU under load). Set before
+# any of them loads; subprocesses inherit it.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+from tests.fakes import fake_cli, fake_engine  # noqa: F401  (fixtures)
 from toolkit.cli import run
 
 ROOT = Path(__file__).resolve().parent.parent

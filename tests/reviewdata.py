@@ -1,7 +1,8 @@
 """A stored document for the export, import and review tests, made by the real pipeline.
 
-The tiny test model's output is random, so glossary terms are attached afterwards: one whose
-expected target form is taken from the segment's own output (found) and one that is missing.
+The engine's output (tests/fakes.py's, or a test model's) is not a real translation, so glossary
+terms are attached afterwards: one whose expected target form is taken from the segment's own
+output (found) and one that is missing.
 """
 
 from __future__ import annotations

@@ -89,13 +89,13 @@ def test_bad_options(mekong, files, extra, code, message):
     assert message in result.err and "Traceback" not in result.err
 
 
-def test_align_with_the_engine_marks_test_model(mekong, files, workdir, tiny_model):
-    """No --src-mt: the engine translates the source (the random test model: short input)."""
+def test_align_with_the_engine_marks_test_model(mekong, files, workdir, fake_cli):
+    """No --src-mt: the engine translates the source (the fake test engine)."""
     files["src"].write_text("\n".join(SOURCE_VI[9:]) + "\n", encoding="utf-8")
     files["tgt"].write_text("\n".join(TARGET_EN[8:]) + "\n", encoding="utf-8")
     result = mekong(
         "align", files["src"], files["tgt"], "--src", "vi", "--tgt", "en",
-        "--presegmented", "--model", tiny_model, "--beam", "1",
+        "--presegmented", "--model", "fake", "--beam", "1",
     )  # fmt: skip
     assert result.code == 0, result.err
     assert "TEST MODEL" in result.err

@@ -27,9 +27,9 @@ def _digest(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def setup(workdir: Path, tiny_engine, tiny_model: Path) -> Path:
+def setup(workdir: Path, fake_engine, tiny_model: Path) -> Path:
     """An existing stored document and a glossary copy that bad runs must leave untouched."""
-    make_stored_doc(tiny_engine, workdir / "aligned")
+    make_stored_doc(fake_engine, workdir / "aligned")
     shutil.copy(workdir / "aligned" / "workshop.parquet", workdir / "aligned" / "speech.parquet")
     (workdir / "g").mkdir()
     shutil.copy(GLOSSARY, workdir / "g" / "terms.tsv")
@@ -155,7 +155,7 @@ def test_document_locked_by_another_process(setup, mekong):
             sys.executable,
             "-c",
             "import sys, pathlib\n"
-            "from toolkit.store.lock import exclusive\n"
+            "from toolkit.files import exclusive\n"
             f"with exclusive(pathlib.Path({str(target)!r})):\n"
             "    print('locked', flush=True); sys.stdin.readline()\n",
         ],
@@ -177,7 +177,7 @@ def test_document_locked_by_another_process(setup, mekong):
                 sys.executable,
                 "-c",
                 "import sys, pathlib\n"
-                "from toolkit.store.lock import exclusive\n"
+                "from toolkit.files import exclusive\n"
                 f"with exclusive(pathlib.Path({str(glossary_target)!r})):\n"
                 "    print('locked', flush=True); sys.stdin.readline()\n",
             ],

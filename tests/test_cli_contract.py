@@ -19,6 +19,8 @@ import pytest
 
 from tests.reviewdata import DOC_ID, make_stored_doc
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def _installed_mekong() -> str:
     beside = Path(sys.executable).with_name("mekong")
@@ -129,8 +131,8 @@ def test_glossary_export_to_stdout_and_import_from_stdin(tmp_path: Path) -> None
 
 
 @pytest.fixture
-def stored(tmp_path: Path, tiny_engine) -> Path:
-    make_stored_doc(tiny_engine, tmp_path / "aligned")
+def stored(tmp_path: Path, fake_engine) -> Path:
+    make_stored_doc(fake_engine, tmp_path / "aligned")
     return tmp_path
 
 
@@ -226,3 +228,29 @@ def test_out_is_still_accepted_as_the_old_name_of_store(tmp_path: Path) -> None:
     assert pick(Path("new"), None, Path("aligned")) == Path("new")
     help_text = run_mekong("translate", "--help", cwd=tmp_path).stdout.decode()
     assert "--store" in help_text and "--out" not in help_text
+
+
+HEAVY = ("polars", "numpy", "torch", "transformers", "ctranslate2", "sacrebleu", "rich")
+
+
+def test_help_imports_no_library() -> None:
+    """The commands import the library inside their functions, so `--help` (and a usage
+    error) stays fast: no polars, numpy or torch is loaded to list the commands."""
+    code = (
+        "import sys\n"
+        "from toolkit.cli import run\n"
+        "run(['--help'])\n"
+        f"print('loaded:', *(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert "Usage: mekong" in proc.stdout
+    assert proc.stdout.strip().splitlines()[-1] == "loaded:"
+
+
+def test_export_formats_in_the_cli_are_the_stores() -> None:
+    from toolkit.cli.options import EXPORT_FORMATS
+    from toolkit.store.formats import EXPORT_FORMATS as STORE_FORMATS
+
+    assert EXPORT_FORMATS == STORE_FORMATS

@@ -24,8 +24,8 @@ SHIPPED = ROOT / "glossaries" / "legal-institutional.tsv"
 
 
 @pytest.fixture
-def stored(tiny_engine, workdir: Path) -> Path:
-    return make_stored_doc(tiny_engine, workdir / "aligned")
+def stored(fake_engine, workdir: Path) -> Path:
+    return make_stored_doc(fake_engine, workdir / "aligned")
 
 
 def _pairs(path: Path, tgt: str) -> list[tuple[str, str]]:

@@ -27,8 +27,8 @@ TMX_HEADER_ATTRS = (
 
 
 @pytest.fixture
-def stored(tiny_engine, workdir: Path) -> Path:
-    return make_stored_doc(tiny_engine, workdir / "aligned")
+def stored(fake_engine, workdir: Path) -> Path:
+    return make_stored_doc(fake_engine, workdir / "aligned")
 
 
 def _props(tu: ET.Element) -> dict[str, str]:

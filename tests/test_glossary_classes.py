@@ -285,10 +285,10 @@ def test_a_region_holding_a_country_name_is_not_the_country(shipped, lang, text)
         ("vi", "Việt Nam đăng cai diễn đàn.\n\nThẩm phán Việt Nam và Tòa án tối cao dự.\n", "vn"),
     ],
 )
-def test_translate_prints_the_detected_jurisdiction(mekong, workdir, tiny_model, lang, text,
+def test_translate_prints_the_detected_jurisdiction(mekong, workdir, fake_cli, lang, text,
                                                      country):  # fmt: skip
     (workdir / "doc.txt").write_text(text, encoding="utf-8")
-    args = ["translate", "doc.txt", "--src", lang, "--tgt", "en", "--model", tiny_model]
+    args = ["translate", "doc.txt", "--src", lang, "--tgt", "en", "--model", "fake"]
     result = mekong(*args, "--threads", "1", "--no-adequacy")
     assert result.code == 0, result.err
     assert f"jurisdiction: {country} (detected from the document)" in result.err

@@ -14,8 +14,8 @@ from toolkit.review.changes import ReviewChange, update_store
 
 
 @pytest.fixture
-def stored(tiny_engine, workdir: Path) -> Path:
-    return make_stored_doc(tiny_engine, workdir / "aligned")
+def stored(fake_engine, workdir: Path) -> Path:
+    return make_stored_doc(fake_engine, workdir / "aligned")
 
 
 def _row(path: Path, seg_id: int, tgt: str) -> dict:

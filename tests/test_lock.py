@@ -5,7 +5,7 @@ import textwrap
 import pytest
 
 from toolkit.errors import StoreError
-from toolkit.store.lock import exclusive
+from toolkit.files import exclusive
 
 
 def test_second_writer_gets_a_clear_error(tmp_path):
@@ -17,7 +17,7 @@ def test_second_writer_gets_a_clear_error(tmp_path):
             textwrap.dedent(
                 f"""
                 import sys, time
-                from toolkit.store.lock import exclusive
+                from toolkit.files import exclusive
                 with exclusive(__import__('pathlib').Path({str(target)!r})):
                     print('locked', flush=True)
                     sys.stdin.readline()
@@ -45,7 +45,7 @@ def test_lock_released_when_holder_is_killed(tmp_path):
             sys.executable,
             "-c",
             "import time, pathlib\n"
-            "from toolkit.store.lock import exclusive\n"
+            "from toolkit.files import exclusive\n"
             f"with exclusive(pathlib.Path({str(target)!r})):\n"
             "    print('locked', flush=True); time.sleep(60)\n",
         ],

@@ -7,6 +7,7 @@ import unicodedata
 import polars as pl
 import pytest
 
+from tests.fakes import FakeEngine
 from toolkit import documents
 from toolkit.long_input import TokenBudget, budget_for, join_pieces, split_to_fit
 from toolkit.translate import TranslateOptions, translate_document
@@ -67,11 +68,12 @@ def test_the_budget_is_half_the_engines_input_limit(tiny_engine):
 
 
 class _Spy:
-    """The tiny engine, recording the longest input it was given (in its own tokens)."""
+    """The tiny engine's tokenizer and input limit over the fast fake engine, recording the
+    longest input it was given (in the tiny model's tokens)."""
 
     def __init__(self, engine):
-        self._engine = engine
-        self.info = engine.info
+        self._engine = FakeEngine()
+        self.info = self._engine.info
         self.tokenizer = engine.tokenizer
         self.max_length = engine.max_length
         self.longest = 0
@@ -89,7 +91,7 @@ def test_a_huge_segment_is_translated_in_pieces_and_flagged(tiny_engine, tmp_pat
     assert spy.tokenizer(huge).input_ids.__len__() > spy.max_length
     doc = documents.from_text("Good morning.\n\n" + huge + "\n")
     result = translate_document(
-        doc, TranslateOptions("en", ["km"], "long", tmp_path, use_tm=False), spy
+        doc, TranslateOptions("en", ["km"], "long", tmp_path, use_tm=False, adequacy=False), spy
     )
     assert 0 < spy.longest <= spy.max_length // 2
     frame = pl.read_parquet(result.path).sort("seg_id")

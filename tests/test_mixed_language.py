@@ -31,9 +31,9 @@ def test_khmer_paragraph_in_english_document_is_split_as_khmer():
     ]
 
 
-def test_paragraph_in_target_language_is_kept_and_flagged(tiny_engine, tmp_path):
+def test_paragraph_in_target_language_is_kept_and_flagged(fake_engine, tmp_path):
     options = TranslateOptions("en", ["km", "th"], "mixed", tmp_path, use_tm=False)
-    result = translate_document(documents.from_text(MIXED), options, tiny_engine)
+    result = translate_document(documents.from_text(MIXED), options, fake_engine)
     frame = pl.read_parquet(result.path).with_columns(flags=pl.col("signals").struct.field("flags"))
     km = frame.filter((pl.col("tgt_lang") == "km") & pl.col("seg_id").is_in([2, 3])).sort("seg_id")
     assert km["tgt_text"].to_list() == km["src_text"].to_list()

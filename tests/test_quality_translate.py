@@ -49,9 +49,9 @@ def test_roundtrip_translates_back_and_scores_it(tmp_path):
     assert set(plain.frame["status"]) == {"ok"}
 
 
-def test_cli_roundtrip_and_summary_with_the_test_model(mekong, workdir, tiny_model):
+def test_cli_roundtrip_and_summary_with_the_test_model(mekong, workdir, fake_cli):
     (workdir / "speech.txt").write_text("Thank you!\n", encoding="utf-8")
-    args = ["translate", "speech.txt", "--src", "en", "--tgt", "km", "--model", tiny_model]
+    args = ["translate", "speech.txt", "--src", "en", "--tgt", "km", "--model", "fake"]
     result = mekong(*args, "--beam", "1", "--roundtrip")
     assert result.code == 0, result.err
     frame = pl.read_parquet(workdir / "aligned" / "speech.parquet")

@@ -30,16 +30,16 @@ def _review(path: Path, seg_id: int, tgt: str, review: str, text: str | None = N
     store.write_frame(frame, path)
 
 
-def test_rerun_keeps_approved_and_edited_rows_where_they_moved(tiny_engine, tmp_path):
+def test_rerun_keeps_approved_and_edited_rows_where_they_moved(fake_engine, tmp_path):
     options = TranslateOptions("en", ["km", "th"], "speech", tmp_path, use_tm=False)
-    first = translate_document(documents.from_text(TEXT), options, tiny_engine)
+    first = translate_document(documents.from_text(TEXT), options, fake_engine)
     _review(first.path, 1, "km", "edited", "ក្រសួងយុត្តិធម៌សូមអរគុណ។")
     _review(first.path, 3, "th", "approved")
     approved_th = pl.read_parquet(first.path).filter(
         (pl.col("seg_id") == 3) & (pl.col("tgt_lang") == "th")
     )["tgt_text"][0]
     changed = "New opening line.\n\n" + TEXT  # every segment moves down by one
-    second = translate_document(documents.from_text(changed), options, tiny_engine)
+    second = translate_document(documents.from_text(changed), options, fake_engine)
     frame = pl.read_parquet(second.path)
     edited = frame.filter(pl.col("review") == "edited")
     assert edited.select("seg_id", "tgt_lang", "tgt_text").rows() == [(2, "km", "ក្រសួងយុត្តិធម៌សូមអរគុណ។")]
@@ -49,15 +49,15 @@ def test_rerun_keeps_approved_and_edited_rows_where_they_moved(tiny_engine, tmp_
     assert frame.filter(pl.col("seg_id") == 0)["review"].to_list() == ["new", "new"]
 
 
-def test_other_targets_are_kept_or_the_run_refuses(tiny_engine, tmp_path):
+def test_other_targets_are_kept_or_the_run_refuses(fake_engine, tmp_path):
     doc = documents.from_text(TEXT)
     translate_document(
-        doc, TranslateOptions("en", ["km"], "s", tmp_path, use_tm=False), tiny_engine
+        doc, TranslateOptions("en", ["km"], "s", tmp_path, use_tm=False), fake_engine
     )
     path = tmp_path / "s.parquet"
     _review(path, 0, "km", "approved")
     translate_document(
-        doc, TranslateOptions("en", ["lo"], "s", tmp_path, use_tm=False), tiny_engine
+        doc, TranslateOptions("en", ["lo"], "s", tmp_path, use_tm=False), fake_engine
     )
     frame = pl.read_parquet(path)
     assert sorted(frame["tgt_lang"].unique()) == ["km", "lo"]
@@ -67,16 +67,17 @@ def test_other_targets_are_kept_or_the_run_refuses(tiny_engine, tmp_path):
         translate_document(
             documents.from_text(TEXT + "\nOne more line.\n"),
             TranslateOptions("en", ["lo"], "s", tmp_path, use_tm=False),
-            tiny_engine,
+            fake_engine,
         )
     assert path.read_bytes() == before
 
 
-def _translate_cmd(model: Path, out: Path, speech: Path) -> list[str]:
+def _translate_cmd(out: Path, speech: Path) -> list[str]:
+    """The real CLI in a subprocess, with the fake engine (slowed down: see tests/fakes.py)."""
     return [
         sys.executable,
         "-m",
-        "toolkit",
+        "tests.fakes",
         "translate",
         str(speech),
         "--src",
@@ -84,7 +85,7 @@ def _translate_cmd(model: Path, out: Path, speech: Path) -> list[str]:
         "--tgt",
         "km,lo,th,vi",
         "--model",
-        str(model),
+        "fake",
         "--store",
         str(out),
         "--beam",
@@ -92,22 +93,23 @@ def _translate_cmd(model: Path, out: Path, speech: Path) -> list[str]:
         "--threads",
         "1",
         "--no-glossary",
+        "--no-adequacy",
     ]
 
 
-def test_killed_runs_leave_a_valid_store_and_a_rerun_completes(tiny_model, tmp_path):
+def test_killed_runs_leave_a_valid_store_and_a_rerun_completes(tmp_path):
     speech = tmp_path / "speech.txt"
     speech.write_text(TEXT * 6, encoding="utf-8")
     out = tmp_path / "aligned"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(_translate_cmd(tiny_model, out, speech), env=env, capture_output=True)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "MEKONG_FAKE_DELAY": "0.03"}
+    done = subprocess.run(_translate_cmd(out, speech), env=env, capture_output=True)
     assert done.returncode == 0, done.stderr
     path = out / "speech.parquet"
     complete = pl.read_parquet(path)
     _review(path, 0, "km", "approved")
-    for delay in (0.5, 1.5, 2.5, 3.5):  # points during start-up, loading and translating
+    for delay in (0.5, 1.5, 2.5, 3.5):  # points during start-up and translating
         proc = subprocess.Popen(
-            _translate_cmd(tiny_model, out, speech),
+            _translate_cmd(out, speech),
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -119,7 +121,7 @@ def test_killed_runs_leave_a_valid_store_and_a_rerun_completes(tiny_model, tmp_p
         assert frame.height == complete.height
         if proc.returncode == -signal.SIGKILL:
             assert frame.filter(pl.col("review") == "approved").height == 1
-    done = subprocess.run(_translate_cmd(tiny_model, out, speech), env=env, capture_output=True)
+    done = subprocess.run(_translate_cmd(out, speech), env=env, capture_output=True)
     assert done.returncode == 0, done.stderr
     frame = pl.read_parquet(path)
     assert frame.height == complete.height
@@ -127,14 +129,14 @@ def test_killed_runs_leave_a_valid_store_and_a_rerun_completes(tiny_model, tmp_p
     assert not list(out.glob(".*.tmp"))  # temp files of killed writes are cleaned up
 
 
-def test_stale_temp_files_are_removed_on_the_next_run(tiny_engine, tmp_path):
+def test_stale_temp_files_are_removed_on_the_next_run(fake_engine, tmp_path):
     stale = tmp_path / ".speech.parquet.abc123_x.tmp"  # as atomic_write_bytes names them
     stale.write_bytes(b"half a parquet file")
     # another document's temp file (speech.v2 is being written right now) is not ours
     other = tmp_path / ".speech.v2.parquet.k3j4h5g6.tmp"
     other.write_bytes(b"another writer's file")
     options = TranslateOptions("en", ["vi"], "speech", tmp_path, use_tm=False)
-    translate_document(documents.from_text(TEXT), options, tiny_engine)
+    translate_document(documents.from_text(TEXT), options, fake_engine)
     assert not stale.exists()
     assert other.exists()
     assert (tmp_path / "speech.parquet").exists()

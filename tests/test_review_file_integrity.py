@@ -17,8 +17,8 @@ LONG_SRC = "The Kingdom of Cambodia welcomes you. " * 1100  # about 42,000 chara
 
 
 @pytest.fixture
-def stored(tiny_engine, workdir: Path) -> Path:
-    return make_stored_doc(tiny_engine, workdir / "aligned")
+def stored(fake_engine, workdir: Path) -> Path:
+    return make_stored_doc(fake_engine, workdir / "aligned")
 
 
 def _set(path: Path, seg_id: int, **cells: str) -> None:

@@ -66,13 +66,13 @@ def _phone_doc(engine, folder: Path) -> Path:
 
 
 @pytest.fixture
-def phone(tiny_engine, tmp_path: Path) -> Iterator[tuple[Path, reviewcdp.Browser]]:
+def phone(fake_engine, tmp_path: Path) -> Iterator[tuple[Path, reviewcdp.Browser]]:
     missing = reviewcdp.missing()
     if missing:
         if os.environ.get("CI"):
             pytest.fail(f"browser test cannot run in CI: {missing}")
         pytest.skip(missing)
-    path = _phone_doc(tiny_engine, tmp_path / "aligned")
+    path = _phone_doc(fake_engine, tmp_path / "aligned")
     server = make_server(path, 0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     browser = reviewcdp.Browser(WIDTH, HEIGHT)

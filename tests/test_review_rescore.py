@@ -92,10 +92,10 @@ def test_approving_the_machine_text_keeps_its_score(tmp_path):
     assert after["signals"]["logprob"] == -0.3  # the engine's confidence still describes it
 
 
-def test_an_edit_that_adds_the_missing_term_clears_the_flag_on_the_page(tiny_engine, tmp_path):
+def test_an_edit_that_adds_the_missing_term_clears_the_flag_on_the_page(fake_engine, tmp_path):
     from toolkit.review.server import ReviewApp
 
-    path = make_stored_doc(tiny_engine, tmp_path / "aligned")
+    path = make_stored_doc(fake_engine, tmp_path / "aligned")
     app = ReviewApp(path)
     row = next(r for r in app.document()["rows"] if (r["seg_id"], r["tgt_lang"]) == (1, "km"))
     place = next(t["tgt"] for t in row["terms"] if t["term_id"] == "vte")

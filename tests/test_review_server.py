@@ -33,8 +33,8 @@ class Served:
 
 
 @pytest.fixture
-def served(tiny_engine, tmp_path: Path) -> Iterator[Served]:
-    path = make_stored_doc(tiny_engine, tmp_path / "aligned")
+def served(fake_engine, tmp_path: Path) -> Iterator[Served]:
+    path = make_stored_doc(fake_engine, tmp_path / "aligned")
     server = make_server(path, 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -145,8 +145,8 @@ def test_a_second_save_from_the_same_page_version_is_refused(served):
 
 
 def test_a_page_loaded_before_an_import_cannot_overwrite_it(served, tmp_path):
+    from toolkit.review.imports import import_review
     from toolkit.store.exports import export_frame
-    from toolkit.store.imports import import_review
 
     seen = versions(served)  # the page is open
     row = _stored(served.path, 1, "km")
@@ -201,8 +201,8 @@ def test_foreign_requests_are_refused(served):
     assert path.read_bytes() == before
 
 
-def test_server_binds_loopback_only(tiny_engine, tmp_path):
-    path = make_stored_doc(tiny_engine, tmp_path / "aligned")
+def test_server_binds_loopback_only(fake_engine, tmp_path):
+    path = make_stored_doc(fake_engine, tmp_path / "aligned")
     server = make_server(path, 0)
     try:
         assert server.server_address[0] == "127.0.0.1"
@@ -244,8 +244,8 @@ def test_token_url_sets_a_strict_http_only_cookie(served):
     assert script[0].status == 200  # scripts may send the token as a header
 
 
-def test_each_run_has_its_own_token(tiny_engine, tmp_path):
-    path = make_stored_doc(tiny_engine, tmp_path / "aligned")
+def test_each_run_has_its_own_token(fake_engine, tmp_path):
+    path = make_stored_doc(fake_engine, tmp_path / "aligned")
     one, two = make_server(path, 0), make_server(path, 0)
     try:
         assert one.app.token != two.app.token and len(one.app.token) >= 32

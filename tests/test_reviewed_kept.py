@@ -40,13 +40,13 @@ def _doc(tmp_path: Path, name: str, text: str) -> documents.Document:
     return documents.read(path)
 
 
-def test_a_changed_sentence_keeps_its_reviewed_translation_as_memory(tiny_engine, tmp_path):
+def test_a_changed_sentence_keeps_its_reviewed_translation_as_memory(fake_engine, tmp_path):
     store_dir = _store(tmp_path)
     options = TranslateOptions("en", ["km"], "speech", store_dir, use_tm=False)
-    first = translate_document(_doc(tmp_path, "speech.txt", TEXT), options, tiny_engine)
+    first = translate_document(_doc(tmp_path, "speech.txt", TEXT), options, fake_engine)
     _approve_first(first.path, APPROVED_KM)
 
-    second = translate_document(_doc(tmp_path, "speech.txt", CHANGED), options, tiny_engine)
+    second = translate_document(_doc(tmp_path, "speech.txt", CHANGED), options, fake_engine)
     assert second.stats["superseded"]["rows"] == 1
     kept = pl.read_parquet(superseded_path(store_dir, "speech"))
     assert kept.select("src_text", "tgt_text", "review").rows() == [
@@ -54,52 +54,52 @@ def test_a_changed_sentence_keeps_its_reviewed_translation_as_memory(tiny_engine
     ]
     # the sentence changed back: the memory gives the reviewed translation again
     with_tm = TranslateOptions("en", ["km"], "speech", store_dir, use_tm=True)
-    third = translate_document(_doc(tmp_path, "speech.txt", TEXT), with_tm, tiny_engine)
+    third = translate_document(_doc(tmp_path, "speech.txt", TEXT), with_tm, fake_engine)
     row = pl.read_parquet(third.path).filter(pl.col("seg_id") == 0).to_dicts()[0]
     assert row["tgt_text"] == APPROVED_KM
 
 
-def test_superseded_rows_are_not_duplicated_by_repeated_runs(tiny_engine, tmp_path):
+def test_superseded_rows_are_not_duplicated_by_repeated_runs(fake_engine, tmp_path):
     store_dir = _store(tmp_path)
     options = TranslateOptions("en", ["km"], "speech", store_dir, use_tm=False)
-    first = translate_document(_doc(tmp_path, "speech.txt", TEXT), options, tiny_engine)
+    first = translate_document(_doc(tmp_path, "speech.txt", TEXT), options, fake_engine)
     _approve_first(first.path, APPROVED_KM)
-    translate_document(_doc(tmp_path, "speech.txt", CHANGED), options, tiny_engine)
-    again = translate_document(_doc(tmp_path, "speech.txt", CHANGED), options, tiny_engine)
+    translate_document(_doc(tmp_path, "speech.txt", CHANGED), options, fake_engine)
+    again = translate_document(_doc(tmp_path, "speech.txt", CHANGED), options, fake_engine)
     assert "superseded" not in again.stats  # nothing reviewed was dropped this time
     assert pl.read_parquet(superseded_path(store_dir, "speech")).height == 1
 
 
-def test_another_file_under_a_stored_doc_id_is_refused(tiny_engine, tmp_path):
+def test_another_file_under_a_stored_doc_id_is_refused(fake_engine, tmp_path):
     store_dir = _store(tmp_path)
     options = TranslateOptions("en", ["km"], "speech", store_dir, use_tm=False)
-    first = translate_document(_doc(tmp_path / "a", "speech.txt", TEXT), options, tiny_engine)
+    first = translate_document(_doc(tmp_path / "a", "speech.txt", TEXT), options, fake_engine)
     _approve_first(first.path, APPROVED_KM)
     before = first.path.read_bytes()
     other = _doc(tmp_path / "b", "speech.txt", "A different speech entirely.\n")
     with pytest.raises(UsageError, match="--doc-id"):
-        translate_document(other, options, tiny_engine)
+        translate_document(other, options, fake_engine)
     assert first.path.read_bytes() == before
 
     replacing = TranslateOptions("en", ["km"], "speech", store_dir, use_tm=False, replace=True)
-    translate_document(other, replacing, tiny_engine)
+    translate_document(other, replacing, fake_engine)
     kept = pl.read_parquet(superseded_path(store_dir, "speech"))
     assert kept["tgt_text"].to_list() == [APPROVED_KM]
 
 
-def test_an_edited_file_at_the_same_path_is_not_another_source(tiny_engine, tmp_path):
+def test_an_edited_file_at_the_same_path_is_not_another_source(fake_engine, tmp_path):
     options = TranslateOptions("en", ["km"], "speech", _store(tmp_path), use_tm=False)
-    translate_document(_doc(tmp_path, "speech.txt", TEXT), options, tiny_engine)
-    result = translate_document(_doc(tmp_path, "speech.txt", CHANGED), options, tiny_engine)
+    translate_document(_doc(tmp_path, "speech.txt", TEXT), options, fake_engine)
+    result = translate_document(_doc(tmp_path, "speech.txt", CHANGED), options, fake_engine)
     stored = pl.read_parquet(result.path)
     assert stored["source_path"].unique().to_list() == [str((tmp_path / "speech.txt").resolve())]
 
 
-def test_one_unreadable_store_file_blocks_no_other_document(mekong, workdir, tiny_model):
+def test_one_unreadable_store_file_blocks_no_other_document(mekong, workdir, fake_cli):
     (workdir / "store").mkdir()
     (workdir / "store" / "broken.parquet").write_bytes(b"PAR1 not really parquet")
     (workdir / "speech.txt").write_text(TEXT, encoding="utf-8")
-    args = ["--src", "en", "--tgt", "km", "--model", tiny_model, "--store", "store"]
+    args = ["--src", "en", "--tgt", "km", "--model", "fake", "--store", "store"]
     result = mekong("translate", "speech.txt", *args)
     assert result.code == 0, result.err
     assert "broken.parquet" in result.err
@@ -115,10 +115,10 @@ def test_one_unreadable_store_file_blocks_no_other_document(mekong, workdir, tin
         ("ព្រះរាជាណាចក្រកម្ពុជា ជាតិ សាសនា ព្រះមហាក្សត្រ", "lo"),
     ],
 )
-def test_a_text_in_another_script_is_refused_unless_forced(mekong, workdir, tiny_model, text, src):
+def test_a_text_in_another_script_is_refused_unless_forced(mekong, workdir, fake_cli, text, src):
     (workdir / "speech.txt").write_text(text + "\n", encoding="utf-8")
     tgt = "vi" if src != "vi" else "en"
-    args = ["--src", src, "--tgt", tgt, "--model", tiny_model, "--store", "store"]
+    args = ["--src", src, "--tgt", tgt, "--model", "fake", "--store", "store"]
     refused = mekong("translate", "speech.txt", *args)
     assert refused.code != 0
     assert "--force-src" in refused.err and "Traceback" not in refused.err

@@ -102,9 +102,9 @@ NEW_SPEECH = "\n\n".join(
 )
 
 
-def test_second_translation_reuses_aligned_sentences(mekong, aligned_store, workdir, tiny_model):
+def test_second_translation_reuses_aligned_sentences(mekong, aligned_store, workdir, fake_cli):
     (workdir / "new.vi.txt").write_text(NEW_SPEECH, encoding="utf-8")
-    args = ["translate", "new.vi.txt", "--src", "vi", "--tgt", "en", "--model", tiny_model]
+    args = ["translate", "new.vi.txt", "--src", "vi", "--tgt", "en", "--model", "fake"]
     result = mekong(*args, "--beam", "1")
     assert result.code == 0, result.err
     assert "translation memory: 3 segment(s) reused" in result.out
@@ -125,13 +125,13 @@ def test_second_translation_reuses_aligned_sentences(mekong, aligned_store, work
     assert set(plain["origin"]) == {"mt"}
 
 
-def test_approved_translation_is_reused_and_fuzzy_goes_to_review(mekong, workdir, tiny_model):
+def test_approved_translation_is_reused_and_fuzzy_goes_to_review(mekong, workdir, fake_cli):
     first = workdir / "first.txt"
     first.write_text(
         "We welcome the delegation from Laos to this regional meeting.\n\nThank you all.",
         encoding="utf-8",
     )
-    base = ["--src", "en", "--tgt", "km", "--model", tiny_model, "--beam", "1"]
+    base = ["--src", "en", "--tgt", "km", "--model", "fake", "--beam", "1"]
     assert mekong("translate", first, *base).code == 0
     path = workdir / "aligned" / "first.parquet"
     approved = pl.read_parquet(path).with_columns(

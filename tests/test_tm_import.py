@@ -65,7 +65,7 @@ def test_multilingual_tmx_of_another_tool(mekong, workdir):
     assert mekong("tm", "list").out.strip() == ""
 
 
-def test_bad_tmx_and_remove_of_a_translation_refused(mekong, workdir, tiny_model):
+def test_bad_tmx_and_remove_of_a_translation_refused(mekong, workdir, fake_cli):
     (workdir / "evil.tmx").write_text(
         '<?xml version="1.0"?><!DOCTYPE tmx [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
         "<tmx><header srclang='en'/><body>&x;</body></tmx>",
@@ -77,14 +77,14 @@ def test_bad_tmx_and_remove_of_a_translation_refused(mekong, workdir, tiny_model
     assert mekong("tm", "import", "all.tmx").code == 2  # no single source: --src needed
     assert mekong("tm", "import", "all.tmx", "--src", "en").code == 0
     (workdir / "speech.txt").write_text("Thank you all.", encoding="utf-8")
-    args = ["--src", "en", "--tgt", "km", "--model", tiny_model, "--beam", "1"]
+    args = ["--src", "en", "--tgt", "km", "--model", "fake", "--beam", "1"]
     assert mekong("translate", "speech.txt", *args).code == 0
     refused = mekong("tm", "remove", "speech")
     assert refused.code == 2 and "not an imported" in refused.err
     assert (workdir / "aligned" / "speech.parquet").exists()
 
 
-def test_translate_reuses_a_translate_toolkit_tmx(mekong, workdir, tiny_model):
+def test_translate_reuses_a_translate_toolkit_tmx(mekong, workdir, fake_cli):
     _tt_tmx(workdir / "partner.tmx", PAIRS)
     result = mekong("tm", "import", "partner.tmx", "--src", "en")
     assert result.code == 0, result.err
@@ -93,7 +93,7 @@ def test_translate_reuses_a_translate_toolkit_tmx(mekong, workdir, tiny_model):
         f"{PAIRS[0][0]}\n\nThe committee will meet again next summer.\n\nThank you all.",
         encoding="utf-8",
     )
-    args = ["--src", "en", "--tgt", "km", "--model", tiny_model, "--beam", "1"]
+    args = ["--src", "en", "--tgt", "km", "--model", "fake", "--beam", "1"]
     assert mekong("translate", "speech.txt", *args).code == 0, result.err
     frame = pl.read_parquet(workdir / "aligned" / "speech.parquet").sort("seg_id")
     assert frame["origin"].to_list() == ["tm", "tm", "mt"]

@@ -223,10 +223,10 @@ def test_xlsx_bomb_is_refused_on_import(mekong, workdir):
     assert len(result.err.strip().splitlines()) == 1
 
 
-def test_export_never_overwrites_a_store_file(mekong, workdir, tiny_engine):
+def test_export_never_overwrites_a_store_file(mekong, workdir, fake_engine):
     from tests.reviewdata import DOC_ID, make_stored_doc
 
-    path = make_stored_doc(tiny_engine, workdir / "aligned")
+    path = make_stored_doc(fake_engine, workdir / "aligned")
     before = path.read_bytes()
     for target in (path, workdir / "aligned" / "new.parquet"):
         for command in (["export", DOC_ID, "-f", "tsv"], ["export-tm"]):
@@ -243,7 +243,7 @@ def test_export_never_overwrites_a_store_file(mekong, workdir, tiny_engine):
 
 def test_two_symlinks_to_one_glossary_share_its_lock(tmp_path: Path):
     from toolkit.errors import StoreError
-    from toolkit.store.lock import exclusive
+    from toolkit.files import exclusive
 
     real = tmp_path / "real.tsv"
     real.write_text(HEADER)

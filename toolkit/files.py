@@ -1,22 +1,25 @@
-"""File helpers every layer shares: `-` as stdin/stdout, bounded reads, atomic writes.
+"""File helpers every layer shares: `-` as stdin/stdout, bounded reads, atomic writes, locks.
 
 One place decides what `-` means and with which mode a new file is created, so every command
 behaves the same: `-` is standard input for an input file and standard output for an output
 file; files are created with the user's umask (as `open()` would), an existing file keeps its mode;
 a write through a symlink updates the file it points to. Which outputs may be written at all
 (never an input, never a store file, an existing file only with --force) is `check_output`; how
-far a zip (.docx, .xlsx) may expand is `check_zip`.
+far a zip (.docx, .xlsx) may expand is `check_zip`. `exclusive` is the one advisory lock that
+the store (documents) and the glossary commands both take around a read-modify-write.
 """
 
 from __future__ import annotations
 
+import fcntl
 import io
 import os
 import re
 import sys
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from toolkit.errors import InputError, StoreError, UsageError
@@ -229,3 +232,33 @@ def check_zip(
             f"{name}: expands to {_mb(total)} (the limit is {_mb(max_total)}); "
             "refused as a possible zip bomb"
         )
+
+
+def lock_path(target: Path) -> Path:
+    """The hidden lock file beside `target`. `flock` locks die with their process, so a killed
+    run never leaves a stale lock behind."""
+    return target.with_name(f".{target.name}.lock")
+
+
+@contextmanager
+def exclusive(target: Path, what: str = "document") -> Iterator[None]:
+    """Hold an exclusive lock on `target` (via a hidden lock file beside it) or fail at once."""
+    target = Path(target)
+    path = lock_path(real_target(target))  # two symlinks to one file share one lock
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise StoreError(f"{target}: cannot create lock file ({exc.strerror})") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StoreError(
+                f"{target}: this {what} is being written by another mekong process; "
+                "try again when it has finished"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        yield
+    finally:
+        os.close(fd)

@@ -16,8 +16,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from toolkit.engines.base import TEST_MODEL_MARKER
 from toolkit.errors import ModelError, UsageError
+
+# The file that marks a model folder as a test model (random or toy weights): its output is
+# labelled as not a translation wherever it appears. Written by the tiny/toy builders.
+TEST_MODEL_MARKER = "mekong-test-model.json"
 
 DEFAULT_MODEL = "facebook/nllb-200-distilled-600M"
 

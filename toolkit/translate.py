@@ -18,6 +18,7 @@ from toolkit import languages, quality, store
 from toolkit.documents import Document
 from toolkit.engines.base import AT_LIMIT, Engine, Hypothesis, TermConstraint
 from toolkit.errors import UsageError
+from toolkit.files import exclusive
 from toolkit.machine import long_segments, machine_translate, units_for
 from toolkit.quality.adequacy import measure_if_available
 from toolkit.quality.base import mark_review as _mark_review
@@ -30,7 +31,6 @@ from toolkit.store.carry import (
     occurrence_keys,
     reviewed_rows,
 )
-from toolkit.store.lock import exclusive
 from toolkit.tm import TmEntry, TranslationMemory
 
 

@@ -8,15 +8,8 @@ from pathlib import Path
 
 import typer
 
-from toolkit import documents, languages, store
-from toolkit.align import format_lines, parse_groups
-from toolkit.align.dp import SIMILARITIES, DpConfig
-from toolkit.align.embeddings import choose_similarity
-from toolkit.align.pipeline import AlignOptions, align_documents
 from toolkit.cli import options as opts
 from toolkit.cli.app import app
-from toolkit.files import display_name
-from toolkit.translate import check_languages
 
 TEST_MODEL_NOTE = (
     "WARNING: TEST MODEL with random weights: its translations are meaningless, so this "
@@ -68,6 +61,14 @@ def align_command(
 
     Example: mekong align speech.km.txt speech.en.txt --src km --tgt en --src-mt speech.mt.en
     """
+    from toolkit import documents, languages, store
+    from toolkit.align import format_lines, parse_groups
+    from toolkit.align.dp import SIMILARITIES, DpConfig
+    from toolkit.align.embeddings import choose_similarity
+    from toolkit.align.pipeline import AlignOptions, align_documents
+    from toolkit.files import display_name
+    from toolkit.translate import check_languages
+
     opts.check_choice("--format", fmt, opts.LINE_FORMATS)
     src_code, (tgt_code,) = check_languages(src, [tgt])
     if similarity is not None:

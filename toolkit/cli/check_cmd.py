@@ -12,9 +12,6 @@ import typer
 from toolkit.cli import options as opts
 from toolkit.cli.app import app
 from toolkit.errors import UsageError
-from toolkit.quality.batch import score_lines
-from toolkit.quality.lines import read_aligned
-from toolkit.translate import check_languages
 
 
 def _term_rows(glossary: Any, src_lines: list[str], hyp_lines: list[str], src: str, tgt: str):
@@ -58,6 +55,10 @@ def check_command(
 
     Example: mekong check speech.en.txt speech.km.txt --src en --tgt km --glossary G.tsv
     """
+    from toolkit.quality.batch import score_lines
+    from toolkit.quality.lines import read_aligned
+    from toolkit.translate import check_languages
+
     opts.check_choice("--format", fmt, opts.LINE_FORMATS)
     src_code, (tgt_code,) = check_languages(src, [tgt])
     src_lines, hyp_lines = read_aligned([src_file, hyp_file], encoding)

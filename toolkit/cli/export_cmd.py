@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import polars as pl
 import typer
 
-from toolkit import store
 from toolkit.cli import options as opts
 from toolkit.cli.app import app
 from toolkit.errors import UsageError
 from toolkit.files import STDIO, check_output, is_stdio, write_output
-from toolkit.store.exports import EXPORT_FORMATS, export_files, export_frame, select_rows
-from toolkit.store.formats import get_format
-from toolkit.store.formats.tmx import missing_targets
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 def check_review_state(status: str | None) -> None:
+    from toolkit import store
+
     if status is not None and status not in store.REVIEWS:
         raise UsageError(f"--status {status}: choose one of {', '.join(store.REVIEWS)}")
 
@@ -28,6 +29,8 @@ def warn_missing_targets(frame: pl.DataFrame, fmt: str) -> None:
     tool (OmegaT) fills those with another language's text unless given a bilingual file."""
     if fmt != "tmx":
         return
+    from toolkit.store.formats.tmx import missing_targets
+
     missing = missing_targets(frame)
     if not missing:
         return
@@ -60,7 +63,7 @@ def write_exports(
 @app.command("export")
 def export_command(
     doc: str = typer.Argument(..., help="Document id in the store, or a .parquet path."),
-    fmt: str = opts.format_option(EXPORT_FORMATS, "tsv"),
+    fmt: str = opts.format_option(opts.EXPORT_FORMATS, "tsv"),
     out: Path | None = opts.output_option(
         "Output file ('-' or none: standard output, for tsv/tmx/xliff)."
     ),
@@ -77,6 +80,10 @@ def export_command(
     Example: mekong export speech -f tmx -o - | xmllint --noout -
     Example: mekong export speech -f xliff12 --tgt km -o speech.km.xlf
     """
+    from toolkit import store
+    from toolkit.store.exports import export_files, export_frame, select_rows
+    from toolkit.store.formats import get_format
+
     spec = get_format(fmt)
     check_review_state(status)
     frame = select_rows(store.read_doc(doc, store_dir), tgt, status)

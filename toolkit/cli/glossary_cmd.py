@@ -14,14 +14,13 @@ import typer
 
 from toolkit.cli import options as opts
 from toolkit.cli.app import app
-from toolkit.errors import GlossaryError, UsageError
+from toolkit.errors import UsageError
 from toolkit.files import STDIO, check_output, is_stdio, write_output
 from toolkit.glossary import Glossary, load_glossary, save
 from toolkit.glossary.base import DEFAULT_COLUMNS, LANGS, Concept
-from toolkit.glossary.cells import check_concepts
+from toolkit.glossary.edit import editing
 from toolkit.glossary.fileio import FORMATS, dumps, format_of, require_default
-from toolkit.glossary.lint import Problem, lint
-from toolkit.store.lock import exclusive
+from toolkit.glossary.lint import lint
 
 glossary_app = typer.Typer(help="Maintain term bases (glossaries/*.tsv) and find terms in texts.")
 app.add_typer(glossary_app, name="glossary")
@@ -41,29 +40,10 @@ def _clean(value: str) -> str:
     return unicodedata.normalize("NFC", value.strip())
 
 
-def _save_checked(glossary: Glossary, before: list[Problem], force: bool = False) -> None:
-    """Refuse an edit that adds lint problems (unless forced); then write atomically."""
-    check_concepts(glossary.concepts, glossary.name)  # before lint: names the concept
-    old = {(p.row, p.column, p.message) for p in before}
-    new = [p for p in lint(glossary) if not p.warning and (p.row, p.column, p.message) not in old]
-    if new and not force:
-        raise GlossaryError(
-            f"{glossary.name}: edit refused, file unchanged: {new[0].format('').lstrip(': ')}"
-            + (f" (and {len(new) - 1} more)" if len(new) > 1 else "")
-        )
-    save(glossary, _file_of(glossary))
-
-
-def _file_of(glossary: Glossary) -> Path:
-    if glossary.path is None:
-        raise GlossaryError("glossary has no file to write to")
-    return glossary.path
-
-
 @glossary_app.command("list")
 def list_command(
     glossary: Path | None = GLOSSARY_OPT,
-    lang: str = typer.Option("en", "--lang", "-l", help="Language of the term shown."),
+    lang: str = opts.lang_option("Language of the term shown.", "en"),
     type_: str | None = typer.Option(None, "--type", help="Only this type (institution, ...)."),
     status: str | None = typer.Option(None, "--status", help="Only verified or proposed."),
 ) -> None:
@@ -123,9 +103,7 @@ def add_command(
     Example: mekong glossary add un-women-full --type institution --source "unwomen.org"
     --en "UN Women" --km ... --lo ... --th ... --vi ... --dnt
     """
-    with exclusive(_path(glossary), "glossary"):
-        g = _load(glossary)
-        before = lint(g)
+    with editing(_path(glossary)) as g:
         cells = {c: "" for c in g.columns}
         values = {"en": en, "km": km, "lo": lo, "th": th, "vi": vi}
         cells.update(id=concept_id, type=type_, status=status, source=source)
@@ -148,8 +126,7 @@ def add_command(
         if missing:
             raise UsageError(f"{g.name} has no '{missing[0]}' column")
         g.add(Concept(cells))
-        _save_checked(g, before)
-        typer.echo(f"added {concept_id} to {g.name}")
+    typer.echo(f"added {concept_id} to {g.name}")
 
 
 @glossary_app.command("set")
@@ -163,12 +140,9 @@ def set_command(
 
     Example: mekong glossary set country-vn status verified
     """
-    with exclusive(_path(glossary), "glossary"):
-        g = _load(glossary)
-        before = lint(g)
+    with editing(_path(glossary)) as g:
         g.set(concept_id, column, _clean(value))
-        _save_checked(g, before)
-        typer.echo(f"{concept_id}.{column} = {_clean(value)}")
+    typer.echo(f"{concept_id}.{column} = {_clean(value)}")
 
 
 @glossary_app.command("remove")
@@ -180,11 +154,9 @@ def remove_command(
 
     Example: mekong glossary remove title-samdech
     """
-    with exclusive(_path(glossary), "glossary"):
-        g = _load(glossary)
+    with editing(_path(glossary), check=False) as g:
         g.remove(concept_id)
-        save(g, _file_of(g))
-        typer.echo(f"removed {concept_id} from {g.name}")
+    typer.echo(f"removed {concept_id} from {g.name}")
 
 
 @glossary_app.command("lint")
@@ -209,7 +181,7 @@ def lint_command(
 @glossary_app.command("find")
 def find_command(
     file: Path = typer.Argument(..., help="Document (.txt, .md, .docx)."),
-    lang: str = typer.Option(..., "--lang", "-l", help="Language of the document."),
+    lang: str = opts.lang_option("Language of the document."),
     glossary: Path | None = GLOSSARY_OPT,
     fmt: str = opts.format_option(opts.LINE_FORMATS, "text"),
     encoding: str | None = opts.ENCODING,
@@ -250,11 +222,9 @@ def import_command(
 
     Example: mekong glossary import partner-terms.tbx -g glossaries/legal-institutional.tsv
     """
-    with exclusive(_path(glossary), "glossary"):
+    target = _path(glossary)
+    with editing(target, force=force, create=True) as g:
         incoming = load_glossary(source, fmt)
-        target = _path(glossary)
-        g = load_glossary(target) if target.exists() else Glossary(path=target)
-        before = lint(g)
         added = replaced = 0
         for concept in incoming.concepts:
             for column, value in concept.cells.items():
@@ -268,8 +238,7 @@ def import_command(
             else:
                 g.add(Concept(cells))
                 added += 1
-        _save_checked(g, before, force=force)
-        typer.echo(f"{target}: {added} added, {replaced} replaced from {source}")
+    typer.echo(f"{target}: {added} added, {replaced} replaced from {source}")
 
 
 @glossary_app.command("export")

@@ -10,8 +10,6 @@ from toolkit.cli import options as opts
 from toolkit.cli.app import app
 from toolkit.cli.export_cmd import warn_missing_targets, write_exports
 from toolkit.files import STDIO, check_output
-from toolkit.store.exports import export_frame
-from toolkit.store.imports import import_review, tm_frame
 
 
 @app.command("import-review")
@@ -27,6 +25,8 @@ def import_review_command(
 
     Example: mekong import-review speech.xlsx --store aligned/
     """
+    from toolkit.review.imports import import_review
+
     report = import_review(file, store_dir, doc=doc, dry_run=dry_run)
     for change in report.applied:
         what = "text edited, " if change.text_changed else ""
@@ -55,6 +55,9 @@ def export_tm_command(
 
     Example: mekong export-tm --format tmx -o mekong-tm.tmx
     """
+    from toolkit.review.imports import tm_frame
+    from toolkit.store.exports import export_frame
+
     opts.check_choice("--format", fmt, ("tmx",))
     target = out or Path(STDIO)
     check_output(target, [], force, [store_dir])

@@ -21,6 +21,12 @@ STORE = typer.Option(DEFAULT_STORE, "--store", help="Store folder (aligned segme
 # Hidden: the old name of --store in translate/align (and of --output in glossary export).
 OUT_ALIAS = typer.Option(None, "--out", hidden=True)
 
+
+def lang_option(help_text: str = "Language (en km lo th vi).", default: Any = ...) -> Any:
+    """`-l/--lang`: the one language of a command that works on a single language."""
+    return typer.Option(default, "--lang", "-l", help=help_text)
+
+
 SRC = typer.Option(..., "--src", help="Source language (en km lo th vi).")
 TGT = typer.Option(..., "--tgt", help="Target language (en km lo th vi).")
 TGTS = typer.Option(..., "--tgt", help="Target languages, comma-separated: km,lo,th,vi.")
@@ -39,6 +45,9 @@ ENGINE = typer.Option("transformers", "--engine", help="transformers or ctransla
 BEAM = typer.Option(4, "--beam", min=1, max=16, help="Beam size.")
 DEVICE = typer.Option("auto", "--device", help="auto, cpu or cuda.")
 DEVICES = ("auto", "cpu", "cuda")
+# The store's export formats (toolkit.store.formats.EXPORT_FORMATS, which imports polars), named
+# here so `--help` loads no library; tests/test_cli_contract.py checks that the two agree.
+EXPORT_FORMATS = ("tsv", "tmx", "xliff", "xliff12", "xlsx")
 LINE_FORMATS = ("text", "jsonl")
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import typer
 
-from toolkit import store
 from toolkit.cli import options as opts
 from toolkit.cli.app import app
 from toolkit.errors import UsageError
@@ -27,6 +26,7 @@ def review_command(
     random token for this run); stop with Ctrl-C.
     Example: mekong review speech --store aligned/ --port 8765
     """
+    from toolkit import store
     from toolkit.review.server import make_server, url_of
 
     path = Path(doc) if doc.endswith(".parquet") else store.doc_path(store_dir, doc)

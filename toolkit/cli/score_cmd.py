@@ -7,18 +7,15 @@ from pathlib import Path
 
 import typer
 
-from toolkit import languages
 from toolkit.cli import options as opts
 from toolkit.cli.app import app
-from toolkit.quality.lines import read_aligned
-from toolkit.quality.metrics import corpus_scores
 
 
 @app.command("score")
 def score_command(
     hyp_file: Path = typer.Argument(..., help="Translations, one segment a line."),
     ref_files: list[Path] = typer.Argument(..., help="One or more line-aligned references."),
-    lang: str = typer.Option(..., "--lang", "-l", help="Language of the translations."),
+    lang: str = opts.lang_option("Language of the translations."),
     fmt: str = opts.format_option(("text", "json"), "text"),
     as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
     encoding: str | None = opts.ENCODING,
@@ -27,6 +24,10 @@ def score_command(
 
     Example: mekong score hyp.km.txt ref1.km.txt ref2.km.txt --lang km --format json
     """
+    from toolkit import languages
+    from toolkit.quality.lines import read_aligned
+    from toolkit.quality.metrics import corpus_scores
+
     as_json = as_json or opts.check_choice("--format", fmt, ("text", "json")) == "json"
     code = languages.get(lang).code
     hyps, *refs = read_aligned([hyp_file, *ref_files], encoding)

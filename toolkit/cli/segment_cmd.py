@@ -7,17 +7,15 @@ from pathlib import Path
 
 import typer
 
-from toolkit import documents, languages
 from toolkit.cli import options as opts
 from toolkit.cli.app import app
 from toolkit.errors import UsageError
-from toolkit.segment import segment
 
 
 @app.command("segment")
 def segment_command(
     file: Path = typer.Argument(..., help="Document to split (.txt, .md, .docx)."),
-    lang: str = typer.Option(..., "--lang", "-l", help="Language code (en km lo th vi) or auto."),
+    lang: str = opts.lang_option("Language code (en km lo th vi) or auto."),
     fmt: str = opts.format_option(opts.LINE_FORMATS, "text", "text: one segment a line."),
     encoding: str | None = opts.ENCODING,
 ) -> None:
@@ -29,6 +27,9 @@ def segment_command(
     Example: mekong segment speech.txt --lang km --format jsonl
     Example: pbpaste | mekong segment - --lang th
     """
+    from toolkit import documents, languages
+    from toolkit.segment import segment
+
     opts.check_choice("--format", fmt, opts.LINE_FORMATS)
     doc = documents.read(file, encoding=encoding)
     code = lang

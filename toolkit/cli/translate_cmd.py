@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from toolkit import documents, languages, store
 from toolkit.cli import options as opts
 from toolkit.cli.app import app
-from toolkit.documents import Document
-from toolkit.engines import Engine, load_engine
 from toolkit.errors import UsageError
-from toolkit.files import display_name
-from toolkit.segment import Segment
-from toolkit.translate import (
-    TranslateOptions,
-    TranslationResult,
-    check_languages,
-    translate_document,
-)
+
+if TYPE_CHECKING:
+    from toolkit.documents import Document
+    from toolkit.engines import Engine
+    from toolkit.segment import Segment
+    from toolkit.translate import TranslateOptions, TranslationResult
 
 TEST_MODEL_BANNER = (
     "WARNING: TEST MODEL (random or toy weights): these translations are not real "
@@ -72,6 +68,10 @@ def translate_command(
     Glossary terms found in the source are enforced in every translation (--no-glossary to
     disable); the summary's `terms` column shows found/total per target.
     """
+    from toolkit import documents, languages, store
+    from toolkit.files import display_name
+    from toolkit.translate import TranslateOptions, check_languages
+
     src_code, tgt_codes = check_languages(src, languages.parse_list(tgt))
     opts.check_choice("--device", device, opts.DEVICES)
     out = opts.pick(store_dir, out_alias, opts.DEFAULT_STORE)
@@ -101,6 +101,8 @@ def translate_command(
         from toolkit.glossary.scope import resolve_jurisdiction
 
         options.jurisdiction, how = resolve_jurisdiction(jurisdiction, doc.text, src_code)
+    from toolkit.engines import load_engine
+
     eng = load_engine(
         engine, model, beam_size=beam, batch_size=batch_size, device=device, threads=threads
     )
@@ -127,6 +129,8 @@ def _run_with_progress(
 
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from toolkit.translate import translate_document
 
     total = len(segments) * len(options.tgts)
     show = sys.stderr.isatty() and total >= 20

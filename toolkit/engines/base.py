@@ -10,15 +10,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
+# Re-exported: engine code imports TermConstraint from here; the test-model marker lives with
+# the model registry.
+from toolkit.glossary.hits import TermConstraint
+from toolkit.models import TEST_MODEL_MARKER
 
-@dataclass(frozen=True)
-class TermConstraint:
-    """A target term that must appear (any of `required`, first preferred) and forms to avoid."""
-
-    term_id: str
-    required: tuple[str, ...]
-    forbidden: tuple[str, ...] = ()
-    source: str = ""  # the source text that asked for it: where the engine looks for its place
+__all__ = [
+    "AT_LIMIT",
+    "TEST_MODEL_MARKER",
+    "Engine",
+    "EngineInfo",
+    "Hypothesis",
+    "TermConstraint",
+]
 
 
 AT_LIMIT = "at_limit"  # Hypothesis.extra key: the output stopped at the length limit, not an end
@@ -58,6 +62,3 @@ class Engine(Protocol):
     ) -> list[Hypothesis]:
         """Translate `texts` from `src` to `tgt` (ISO codes), one hypothesis per input."""
         ...
-
-
-TEST_MODEL_MARKER = "mekong-test-model.json"

@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from toolkit import languages
-from toolkit.engines.base import TEST_MODEL_MARKER
 from toolkit.errors import ModelError
-from toolkit.models import staged_folder
+from toolkit.models import TEST_MODEL_MARKER, staged_folder
 
 
 @dataclass(frozen=True)

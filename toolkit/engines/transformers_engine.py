@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 from toolkit import languages
@@ -275,7 +274,3 @@ class TransformersEngine(SpanPlacement):
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return text[0] if text else exc.__class__.__name__
-
-
-def is_model_folder(path: Path) -> bool:
-    return (path / "config.json").exists()

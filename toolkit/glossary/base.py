@@ -2,7 +2,8 @@
 
 A glossary file is kept as an ordered list of lines (comments, blank lines and concept rows)
 so that editing one concept and saving rewrites nothing else: row order and comments survive.
-Matching and verification live in `toolkit.glossary.match`; checks in `toolkit.glossary.lint`.
+Matching and verification live in `toolkit.glossary.match` (what they return: `hits`); checks
+in `toolkit.glossary.lint`.
 """
 
 from __future__ import annotations
@@ -11,13 +12,10 @@ import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from toolkit.errors import GlossaryError
 from toolkit.glossary.cells import check_value
-
-if TYPE_CHECKING:
-    from toolkit.engines.base import TermConstraint
+from toolkit.glossary.hits import TermCheck, TermConstraint, TermHit
 
 LANGS: tuple[str, ...] = ("en", "km", "lo", "th", "vi")
 TYPES: tuple[str, ...] = ("institution", "title", "law", "place", "acronym", "other")
@@ -131,54 +129,6 @@ class Line:
     raw: str | None = None
     concept: Concept | None = None
     header: bool = False
-
-
-@dataclass(frozen=True)
-class TermHit:
-    """A glossary term found in a source text: span, the matched variant and its concept."""
-
-    term_id: str
-    lang: str
-    start: int
-    end: int
-    text: str  # the source text as written at [start, end)
-    variant: str  # the glossary form that matched
-    level: str = "force"  # force | check: only forced hits become decoding constraints
-    counterpart: str = ""  # gender unknown: the other gender's row, whose forms also verify
-
-    def as_dict(self) -> dict[str, object]:
-        out: dict[str, object] = {
-            "term_id": self.term_id,
-            "level": self.level,
-            "lang": self.lang,
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-            "variant": self.variant,
-        }
-        if self.counterpart:
-            out["counterpart"] = self.counterpart
-        return out
-
-
-@dataclass(frozen=True)
-class TermCheck:
-    """Whether a hit's target form is present in a translation (stored in the `terms` column)."""
-
-    term_id: str
-    src: str
-    tgt: str
-    found: bool
-    level: str = "force"
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "term_id": self.term_id,
-            "src": self.src,
-            "tgt": self.tgt,
-            "found": self.found,
-            "level": self.level,
-        }
 
 
 @dataclass

@@ -19,7 +19,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from toolkit.glossary.match import SPACED, ZERO_WIDTH
+from toolkit.glossary.text import SPACED, ZERO_WIDTH
 
 _CHUNK = re.compile(r"[^\s\u200b\u200c\u200d\u2060\ufeff]+")
 _LEADING_VOWELS = frozenset("เแโใไເແໂໃໄ")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from toolkit.glossary.base import TermHit
+from toolkit.glossary.hits import TermHit
 
 if TYPE_CHECKING:
     from toolkit.glossary.base import Concept, Glossary
@@ -70,7 +70,7 @@ def said_by_next_word(word: str, lang: str) -> str | None:
 
 def shared_forms(glossary: Glossary, concept: Concept, lang: str) -> tuple[str, dict[str, str]]:
     """(m | f | '', {key of a form the counterpart shares: counterpart id}) in `lang`."""
-    from toolkit.glossary.match import keyed
+    from toolkit.glossary.text import keyed
 
     parsed = parse(concept.cells.get("gender", ""))
     other = counterpart(glossary, concept)

@@ -9,7 +9,8 @@ from toolkit import languages
 from toolkit.glossary import gender
 from toolkit.glossary.base import STATUSES, TRUE_VALUES, TYPES, Glossary
 from toolkit.glossary.cells import cell_problem
-from toolkit.glossary.match import ZERO_WIDTH, is_acronym, keyed
+from toolkit.glossary.match import is_acronym
+from toolkit.glossary.text import ZERO_WIDTH, keyed
 
 
 @dataclass(frozen=True)

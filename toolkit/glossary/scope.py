@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from toolkit.glossary.match import SPACED, keyed
+from toolkit.glossary.text import SPACED, keyed
 
 if TYPE_CHECKING:
     from toolkit.glossary.match import Entry

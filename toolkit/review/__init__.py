@@ -1,1 +1,2 @@
-"""Reviewing stored translations: state changes (`changes`) and the local review page (`server`)."""
+"""Reviewing stored translations: state changes (`changes`), reviewed files brought back (`imports`)
+and the local review page (`server`)."""

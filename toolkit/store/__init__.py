@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import polars as pl
 
 from toolkit.errors import StoreError, UsageError
-from toolkit.files import atomic_write_bytes, own_temp_files
+from toolkit.files import atomic_write_bytes, exclusive, own_temp_files
 
 ORIGINS = ("mt", "tm", "aligned", "human")
 STATUSES = ("ok", "review", "bad")
@@ -190,8 +190,6 @@ def update_doc(path: Path, change: Callable[[pl.DataFrame], tuple[pl.DataFrame, 
     `change` returns the new frame and a result for the caller; when it returns the very same
     frame object nothing is written (an import that changes nothing leaves the file untouched).
     """
-    from toolkit.store.lock import exclusive
-
     path = Path(path)
     with exclusive(path):
         frame = read_doc(path)

@@ -1,0 +1,64 @@
+"""The glossary edit transaction (toolkit.glossary.edit) that every editing command uses."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from toolkit.errors import GlossaryError, StoreError
+from toolkit.files import exclusive
+from toolkit.glossary import load_glossary
+from toolkit.glossary.edit import editing
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def terms(tmp_path: Path) -> Path:
+    path = tmp_path / "terms.tsv"
+    shutil.copy(ROOT / "glossaries" / "legal-institutional.tsv", path)
+    return path
+
+
+def test_a_change_is_saved_when_the_block_ends(terms: Path) -> None:
+    first = load_glossary(terms).concepts[0].id
+    with editing(terms) as g:
+        g.set(first, "note", "checked by the edit test")
+    assert load_glossary(terms).get(first).cells["note"] == "checked by the edit test"
+
+
+def test_a_change_that_adds_a_lint_problem_leaves_the_file_unchanged(terms: Path) -> None:
+    before = terms.read_bytes()
+    first = load_glossary(terms).concepts[0].id
+    with pytest.raises(GlossaryError, match="edit refused, file unchanged"), editing(terms) as g:
+        g.set(first, "status", "maybe")
+    assert terms.read_bytes() == before
+    with editing(terms, force=True) as g:  # forced: written all the same
+        g.set(first, "status", "maybe")
+    assert terms.read_bytes() != before
+
+
+def test_an_error_inside_the_block_writes_nothing_and_a_second_writer_is_refused(
+    terms: Path,
+) -> None:
+    before = terms.read_bytes()
+    first = load_glossary(terms).concepts[0].id
+    with pytest.raises(KeyError), editing(terms) as g:
+        g.remove(first)
+        raise KeyError("the command failed half-way")
+    assert terms.read_bytes() == before
+    with (
+        exclusive(terms, "glossary"),
+        pytest.raises(StoreError, match="another mekong"),
+        editing(terms),
+    ):
+        pass
+
+
+def test_create_starts_an_empty_glossary(tmp_path: Path) -> None:
+    path = tmp_path / "new.tsv"
+    with editing(path, create=True) as g:
+        assert not g.concepts
+    assert path.exists()

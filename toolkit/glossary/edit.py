@@ -1,0 +1,51 @@
+"""One glossary edit transaction: lock the file, load it, change it, check it, write it.
+
+Every command that changes a glossary (add, set, remove, import) goes through `editing`, so
+they all refuse the same way: a second writer gets the lock error, an edit that adds lint
+problems leaves the file unchanged, and a failed change writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from toolkit.errors import GlossaryError
+from toolkit.files import exclusive
+from toolkit.glossary.base import Glossary
+from toolkit.glossary.cells import check_concepts
+from toolkit.glossary.fileio import load_glossary, save
+from toolkit.glossary.lint import Problem, lint
+
+
+@contextmanager
+def editing(
+    path: Path, *, check: bool = True, force: bool = False, create: bool = False
+) -> Iterator[Glossary]:
+    """The glossary at `path`, locked for the block; saved atomically when the block ends.
+
+    check: refuse a change that adds lint problems (errors, not warnings) unless `force`.
+    create: start an empty glossary when the file does not exist yet (import into a new file).
+    An exception inside the block leaves the file as it was.
+    """
+    path = Path(path)
+    with exclusive(path, "glossary"):
+        glossary = load_glossary(path) if path.exists() or not create else Glossary(path=path)
+        before = lint(glossary) if check else []
+        yield glossary
+        if check:
+            refuse_new_problems(glossary, before, force)
+        save(glossary, path)
+
+
+def refuse_new_problems(glossary: Glossary, before: list[Problem], force: bool = False) -> None:
+    """GlossaryError naming the first problem the edit added (none is added when forced)."""
+    check_concepts(glossary.concepts, glossary.name)  # before lint: names the concept
+    old = {(p.row, p.column, p.message) for p in before}
+    new = [p for p in lint(glossary) if not p.warning and (p.row, p.column, p.message) not in old]
+    if new and not force:
+        raise GlossaryError(
+            f"{glossary.name}: edit refused, file unchanged: {new[0].format('').lstrip(': ')}"
+            + (f" (and {len(new) - 1} more)" if len(new) > 1 else "")
+        )
