@@ -26,6 +26,7 @@ import torch
 import torch.nn.functional as F
 
 from toolkit import e5_model
+from toolkit.errors import UsageError
 
 THREADS_ENV = "MEKONG_E5_THREADS"
 MAX_THREADS = 8  # a 12-layer 384-wide encoder on short batches gains little beyond this
@@ -43,9 +44,9 @@ def threads() -> int:
         try:
             n = int(value)
         except ValueError:
-            raise ValueError(f"{THREADS_ENV}={value!r}: expected a whole number") from None
+            n = 0
         if n < 1:
-            raise ValueError(f"{THREADS_ENV}={value!r}: at least 1")
+            raise UsageError(f"{THREADS_ENV}={value!r}: expected a whole number of threads, >= 1")
         return n
     cpus = os.cpu_count() or 1
     try:
