@@ -131,6 +131,8 @@ def build_toy(
     out_dir: Path, spec: ToySpec | None = None, log: Callable[[str], None] | None = None
 ) -> Path:
     """Train the tokenizer and the model on the toy corpus and save them into `out_dir`."""
+    import torch
+
     from toolkit.engines.tiny import random_model, save_test_model, train_tokenizer
     from toolkit.engines.transformers_engine import _quiet_transformers
 
@@ -138,20 +140,29 @@ def build_toy(
     _quiet_transformers()
     pairs = toy_pairs(spec)
     started = time.monotonic()
-    with tempfile.TemporaryDirectory() as tmp:
-        tokenizer, spm_file = train_tokenizer(_tokenizer_lines(pairs), spec.vocab_size, Path(tmp))
-        model = random_model(tokenizer, spec)  # type: ignore[arg-type]  # same shape fields
-        loss = train(model, tokenizer, pairs, spec, log)
-        marker = {
-            "kind": "toy",
-            "note": "toy model trained by `mekong models build-toy` on sentences written for "
-            "the project; its output is not a translation service",
-            "spec": asdict(spec),
-            "final_loss": round(loss, 4),
-            "train_seconds": round(time.monotonic() - started, 1),
-            "pairs": len(pairs),
-        }
-        return save_test_model(out_dir, model.eval(), tokenizer, spm_file, marker)
+    threads = torch.get_num_threads()
+    # one thread: matrices this small gain little from a second one, and on a busy 2-core
+    # machine two threads spin against each other (full build: 9m52s CPU on one thread at
+    # load 5, 30m54s on two at a similar load)
+    torch.set_num_threads(1)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            lines = _tokenizer_lines(pairs)
+            tokenizer, spm_file = train_tokenizer(lines, spec.vocab_size, Path(tmp))
+            model = random_model(tokenizer, spec)  # type: ignore[arg-type]  # same fields
+            loss = train(model, tokenizer, pairs, spec, log)
+            marker = {
+                "kind": "toy",
+                "note": "toy model trained by `mekong models build-toy` on sentences written "
+                "for the project; its output is not a translation service",
+                "spec": asdict(spec),
+                "final_loss": round(loss, 4),
+                "train_seconds": round(time.monotonic() - started, 1),
+                "pairs": len(pairs),
+            }
+            return save_test_model(out_dir, model.eval(), tokenizer, spm_file, marker)
+    finally:
+        torch.set_num_threads(threads)
 
 
 def _encode_batch(tokenizer: Any, batch: list[Pair]) -> dict[str, Any]:
