@@ -380,7 +380,7 @@ def main(argv: list[str] | None = None) -> None:
     hf_dir, ct2_dir = build("nllb600m", args.models)
     code = str(args.code.resolve()) if args.code else None
     peak = run_child({"task": "gemm", "threads": args.threads, "code": code}, args.threads)
-    print(f"GEMM peak, {args.threads} threads (256x1024 by 1024x4096, torch): {peak}")
+    print(f"GEMM peak, {args.threads} threads (64/256/1024 x 1024 by 1024 x 4096, torch): {peak}")
     print(
         f"speech: {args.segments} NTREX dev segments -> {','.join(TARGETS)}, glossary on, "
         f"each batch decodes ceil({CAP} x words of its longest source) tokens (random weights) "
