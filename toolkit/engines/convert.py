@@ -52,10 +52,14 @@ def convert_model(
     out: Path | None = None,
     quantization: str = "int8",
     force: bool = False,
-    glossaries: Sequence[Path] = (),
+    glossaries: Sequence[Path] | None = None,
 ) -> Path:
-    """Write the CTranslate2 version of `model` into `out` (default models/NAME-ct2), with
-    its output vocabulary maps (`write_vmaps`; `glossaries`: whose terms they must keep)."""
+    """Write the CTranslate2 version of `model` into `out` (default models/NAME-ct2).
+
+    With `glossaries` (a list, even empty: `mekong models convert` passes the shipped ones),
+    also its output vocabulary maps (`write_vmaps`), which keep every piece their terms need.
+    The engine then decodes over the kept pieces only: its log-probabilities are normalised
+    over them (slightly higher than over the whole vocabulary)."""
     if quantization not in QUANTIZATIONS:
         raise UsageError(f"--quantization {quantization}: choose one of {', '.join(QUANTIZATIONS)}")
     try:
@@ -83,7 +87,8 @@ def convert_model(
     except OSError as exc:
         raise UsageError(f"{target.parent}: cannot create folder ({exc.strerror})") from None
     copy = [f for f in (*TOKENIZER_FILES, TEST_MODEL_MARKER) if (source / f).exists()]
-    forms = glossary_forms(glossaries)  # a bad glossary fails before the long conversion
+    # a bad glossary fails before the long conversion
+    forms = glossary_forms(glossaries) if glossaries is not None else None
     with staged_folder(target, ".ct2-") as staging:
         from toolkit.engines.transformers_engine import _quiet_transformers
 
@@ -95,8 +100,9 @@ def convert_model(
         except (OSError, ValueError, KeyError, NotImplementedError) as exc:
             reason = (str(exc).strip().splitlines() or [exc.__class__.__name__])[0]
             raise ModelError(f"cannot convert {source}: {reason}") from None
-        sizes = write_vmaps(staging, _tokenizer(source), forms)
-        info = {"source": str(source), "quantization": quantization, "vmap_pieces": sizes}
+        info: dict[str, Any] = {"source": str(source), "quantization": quantization}
+        if forms is not None:
+            info["vmap_pieces"] = write_vmaps(staging, _tokenizer(source), forms)
         (staging / INFO_FILE).write_text(json.dumps(info, indent=2), encoding="utf-8")
     return target
 
