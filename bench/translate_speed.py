@@ -4,6 +4,8 @@ Run from the repository root:
 
     python bench/translate_speed.py                 # NLLB-600M shape and the small shape
     python bench/translate_speed.py --shape small --segments 16 --tokens 24
+    python bench/translate_speed.py --speech        # a 60-segment speech into 4 languages
+                                                    # (bench/speech_bench.py; its --help)
 
 Models are built once (random weights, the real tokenizer of the tiny test model) and cached
 under models/bench-<shape>/ and models/bench-<shape>-ct2/ (git-ignored). Each measurement runs in
@@ -349,6 +351,12 @@ def _pipeline(n: int) -> dict[str, object]:
 
 # -- main -------------------------------------------------------------------------------------
 def main() -> None:
+    if "--speech" in sys.argv[1:]:  # the speech mode has its own options
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from speech_bench import main as speech_main
+
+        speech_main([a for a in sys.argv[1:] if a != "--speech"])
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--shape", choices=[*SHAPES, "both"], default="both")

@@ -245,6 +245,7 @@ def exclusive(target: Path, what: str = "document") -> Iterator[None]:
     """Hold an exclusive lock on `target` (via a hidden lock file beside it) or fail at once."""
     target = Path(target)
     path = lock_path(real_target(target))  # two symlinks to one file share one lock
+    _ensure_folder(path.parent)  # a fresh clone has no store folder yet
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
@@ -262,3 +263,13 @@ def exclusive(target: Path, what: str = "document") -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+def _ensure_folder(folder: Path) -> None:
+    """Create the folder the lock file lives in, or say in one line why it cannot be."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"{folder}: cannot create folder ({exc.strerror})") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise StoreError(f"{folder}: folder is not writable")

@@ -17,9 +17,10 @@ import polars as pl
 from toolkit import languages, quality, store
 from toolkit.documents import Document
 from toolkit.engines.base import AT_LIMIT, Engine, Hypothesis, TermConstraint
+from toolkit.engines.batching import Recorder
 from toolkit.errors import UsageError
 from toolkit.files import exclusive
-from toolkit.machine import long_segments, machine_translate, units_for
+from toolkit.machine import Unit, long_segments, machine_translate, units_for
 from toolkit.quality.adequacy import measure_if_available
 from toolkit.quality.base import mark_review as _mark_review
 from toolkit.segment import Segment, segment
@@ -126,6 +127,7 @@ def _translate(
     hits = hits or [[] for _ in segments]
     memory = _load_tm(options, src, tgts, _unplaced(reviewed, keys))
     long = long_segments(engine, segments, glossary, src, where)
+    plans: dict[str, tuple[list[Any], list[Any], list[int], list[Unit]]] = {}
     for tgt in tgts:
         constraints: list[list[TermConstraint]] = [
             glossary.constraints(h, tgt) if glossary else [] for h in hits
@@ -138,12 +140,16 @@ def _translate(
         todo = [k for k in range(len(segments)) if matches[k] is None and carried[k] is None]
         if progress and len(todo) < len(segments):
             progress(len(segments) - len(todo))
+        units = units_for(segments, constraints, long, glossary, tgt)
+        plans[tgt] = (carried, matches, todo, units)
+    translated = _machine_translate_all(engine, plans, src, progress)
+    for tgt in tgts:
+        carried, matches, todo, units = plans[tgt]
         hyps: list[Hypothesis] = [
             Hypothesis(match.entry.tgt_text if match else row["tgt_text"] if row else "")
             for match, row in zip(matches, carried, strict=True)
         ]
-        units = units_for(segments, constraints, long, glossary, tgt)
-        for k, hyp in machine_translate(engine, units, todo, src, tgt, progress).items():
+        for k, hyp in translated[tgt].items():
             hyps[k] = hyp
         measured, missing = measure_if_available(
             [s.text if carried[k] is None else "" for k, s in enumerate(segments)],
@@ -218,6 +224,24 @@ def _translate(
     if memory is not None and memory.skipped:
         stats["skipped_files"] = memory.skipped
     return TranslationResult(frame, None, segments, engine.info.test_model, stats)
+
+
+def _machine_translate_all(
+    engine: Engine,
+    plans: dict[str, tuple[list[Any], list[Any], list[int], list[Unit]]],
+    src: str,
+    progress: Callable[[int], None] | None,
+) -> dict[str, dict[int, Hypothesis]]:
+    """Every target's machine translations; with several targets and an engine that batches
+    across them (`translate_rows`), all in shared batches (`toolkit.engines.batching`)."""
+    jobs = {tgt: (units, todo) for tgt, (_, _, todo, units) in plans.items()}
+    if len(jobs) < 2 or not hasattr(engine, "translate_rows"):
+        return {t: machine_translate(engine, u, k, src, t, progress) for t, (u, k) in jobs.items()}
+    recorder = Recorder.like(engine)
+    for tgt, (units, todo) in jobs.items():
+        machine_translate(recorder, units, todo, src, tgt, recorder.ignore)  # type: ignore[arg-type]
+    replay = recorder.run(engine, progress)
+    return {t: machine_translate(replay, u, k, src, t, progress) for t, (u, k) in jobs.items()}  # type: ignore[arg-type]
 
 
 def _unplaced(

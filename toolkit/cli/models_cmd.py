@@ -124,16 +124,26 @@ def convert_command(
     output: Path | None = opts.output_option("Output folder (default models/NAME-ct2)."),
     out_alias: Path | None = opts.OUT_ALIAS,
     force: bool = opts.force_option("Replace an existing output folder."),
+    glossary: list[Path] = typer.Option(
+        [],
+        "--glossary",
+        "-g",
+        help="Glossaries whose terms the output vocabulary maps keep (default glossaries/*.tsv).",
+    ),
 ) -> None:
     """Convert a model for the ctranslate2 engine (`mekong translate --engine ctranslate2`).
 
+    Also writes the output vocabulary maps (vmap-km.txt ... and their union vmap.txt, which
+    the engine uses): per target its script, Latin, digits, punctuation and every piece a
+    glossary term needs.
     Example: mekong models convert nllb-200-distilled-600M --quantization int8
     """
     from toolkit.engines.convert import convert_model
     from toolkit.models import resolve
 
     out = opts.pick(output, out_alias)
-    target = convert_model(resolve(name), out, quantization, force)
+    glossaries = list(glossary) or sorted(Path("glossaries").glob("*.tsv"))
+    target = convert_model(resolve(name), out, quantization, force, glossaries)
     note = " (TEST MODEL: random weights)" if read_marker(target) else ""
     typer.echo(f"converted {name} into {target} ({quantization}){note}")
     typer.echo(f"use it: mekong translate FILE --engine ctranslate2 --model {target}")

@@ -17,9 +17,12 @@ from toolkit.engines.base import (
     Hypothesis,
     TermConstraint,
 )
+from toolkit.engines.batching import Budget, Row, run_batches
 from toolkit.engines.ct2_place import EOS, CT2Placement, Output
 from toolkit.errors import ModelError, UsageError
 from toolkit.models import ResolvedModel, models_dir
+
+VMAP_FILE = "vmap.txt"  # CTranslate2 reads it from the model folder (`use_vmap`)
 
 
 def is_ct2_folder(path: Path) -> bool:
@@ -69,6 +72,9 @@ class CTranslate2Engine(CT2Placement):
         max_length: int = 512,
         compute_type: str = "default",
         fixed_new_tokens: int | None = None,
+        batch_tokens: int | None = None,
+        batch_rows: int | None = None,
+        use_vmap: bool = True,
     ) -> None:
         try:
             import ctranslate2
@@ -88,6 +94,10 @@ class CTranslate2Engine(CT2Placement):
         self.batch_size = batch_size
         self.max_length = max_length
         self.fixed_new_tokens = fixed_new_tokens
+        # shared batches across targets (`translate_rows`); CPU figures, not measured on GPU
+        self.budget = Budget(batch_tokens or Budget.tokens, batch_rows or Budget.rows)
+        # the model's per-language output vocabulary (vmap.txt, written by `models convert`)
+        self.use_vmap = use_vmap and (folder / VMAP_FILE).is_file()
         try:
             self.translator = ctranslate2.Translator(
                 str(folder),
@@ -163,9 +173,7 @@ class CTranslate2Engine(CT2Placement):
         progress: Callable[[int], None] | None = None,
     ) -> list[Hypothesis]:
         """Translate in length-sorted batches; results come back in input order."""
-        code = self.lang_code(tgt)
-        if self.tokenizer.convert_tokens_to_ids(code) == self.tokenizer.unk_token_id:
-            raise ModelError(f"model {self.info.model} does not know the language code {code}")
+        code = self._code(tgt)
         results: list[Hypothesis | None] = [None] * len(texts)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
         for start in range(0, len(order), self.batch_size):
@@ -177,6 +185,41 @@ class CTranslate2Engine(CT2Placement):
             if progress:
                 progress(len(idx))
         return [h for h in results if h is not None]
+
+    def translate_rows(
+        self,
+        rows: Sequence[Row | tuple[str, str, str, Sequence[TermConstraint]]],
+        progress: Callable[[int], None] | None = None,
+    ) -> list[Hypothesis]:
+        """(text, src, tgt, constraints) rows of any targets in shared, token-budgeted batches
+        (`toolkit.engines.batching`); results come back in input order."""
+        items = [Row(*r) for r in rows]
+        codes = [self._code(r.tgt) for r in items]
+        sources: list[list[str]] = [[] for _ in items]
+        for src in dict.fromkeys(r.src for r in items):  # one tokenizer call per source language
+            idx = [i for i, r in enumerate(items) if r.src == src]
+            for i, toks in zip(
+                idx, self._src_tokens([items[i].text for i in idx], src), strict=True
+            ):
+                sources[i] = toks
+
+        def decode(idx: list[int]) -> list[Hypothesis]:
+            cons = [list(items[i].constraints) for i in idx]
+            return self._decode_rows(
+                [sources[i] for i in idx],
+                [items[i].text for i in idx],
+                [codes[i] for i in idx],
+                cons if any(cons) else None,
+                max_batch=len(idx),
+            )
+
+        return run_batches([len(s) for s in sources], self.budget, decode, progress)
+
+    def _code(self, tgt: str) -> str:
+        code = self.lang_code(tgt)
+        if self.tokenizer.convert_tokens_to_ids(code) == self.tokenizer.unk_token_id:
+            raise ModelError(f"model {self.info.model} does not know the language code {code}")
+        return code
 
     def _lengths(self, sources: list[list[str]]) -> tuple[int, int]:
         """(min, max) decoding length, language token included, as the transformers engine."""
@@ -193,16 +236,29 @@ class CTranslate2Engine(CT2Placement):
         constraints: list[list[TermConstraint]] | None,
     ) -> list[Hypothesis]:
         sources = self._src_tokens(texts, src)
+        return self._decode_rows(sources, texts, [code] * len(texts), constraints, self.batch_size)
+
+    def _decode_rows(
+        self,
+        sources: list[list[str]],
+        texts: list[str],
+        codes: list[str],
+        constraints: list[list[TermConstraint]] | None,
+        max_batch: int,
+    ) -> list[Hypothesis]:
+        """One decoding pass (each row its own target prefix), then the glossary placement
+        per target language (`CT2Placement._enforce` works on one language code)."""
         min_len, max_len = self._lengths(sources)
         terms = bool(constraints and any(constraints))
         results = self.translator.translate_batch(
             sources,
-            target_prefix=[[code] for _ in sources],
+            target_prefix=[[code] for code in codes],
             beam_size=self.beam_size,
-            max_batch_size=self.batch_size,
+            max_batch_size=max_batch,
             max_input_length=self.max_length,
             min_decoding_length=min_len,
             max_decoding_length=max_len,
+            use_vmap=self.use_vmap,
             return_scores=True,
             return_end_token=True,
             return_attention=terms,  # where a missing term's rendering stands
@@ -219,7 +275,22 @@ class CTranslate2Engine(CT2Placement):
             att = [list(r) for r in res.attention[0]][: len(hyp) - 1] if terms else None
             outputs.append(Output([t for t in hyp[1:] if t != EOS], hyp[-1] == EOS, att))
         if terms and constraints is not None:
-            self._enforce(sources, texts, code, out, outputs, constraints, max_len)
+            for code in dict.fromkeys(codes):
+                idx = [i for i, c in enumerate(codes) if c == code]
+                if not any(constraints[i] for i in idx):
+                    continue
+                sub = [out[i] for i in idx]
+                self._enforce(
+                    [sources[i] for i in idx],
+                    [texts[i] for i in idx],
+                    code,
+                    sub,
+                    [outputs[i] for i in idx],
+                    [constraints[i] for i in idx],
+                    max_len,
+                )
+                for i, hyp in zip(idx, sub, strict=True):
+                    out[i] = hyp
         return out
 
     def _hypothesis(self, tokens: list[str], logprob: float) -> Hypothesis:
@@ -229,4 +300,4 @@ class CTranslate2Engine(CT2Placement):
         return Hypothesis(self._decode(words), logprob, len(tokens), cut)
 
 
-__all__ = ["CTranslate2Engine", "find_converted", "is_ct2_folder"]
+__all__ = ["VMAP_FILE", "CTranslate2Engine", "find_converted", "is_ct2_folder"]
