@@ -36,3 +36,12 @@ def test_plan_processor_forces_the_plan_then_lets_the_model_go_on() -> None:
     assert torch.equal(forced[1], scores[1])
     free = proc(torch.tensor([[2, 1, 5, 9], [2, 1, 7, 7]]), scores.clone())
     assert torch.equal(free, scores)
+
+
+def test_piece_text_of_ids_beyond_the_vocabulary_is_empty() -> None:
+    """A padded output layer can emit ids the tokenizer has no piece for (None)."""
+    from toolkit.engines.spans import piece_text
+
+    text, spans = piece_text(["\u2581Bo", None, "\u2581Noi"])
+    assert text == "Bo Noi"
+    assert spans == [(0, 2), (2, 2), (3, 6)]

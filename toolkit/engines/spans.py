@@ -71,11 +71,12 @@ def missing(text: str, constraints: Sequence[TermConstraint]) -> list[int]:
     return [j for j, c in enumerate(constraints) if any(c.required) and not present(text, c)]
 
 
-def piece_text(pieces: Sequence[str]) -> tuple[str, list[tuple[int, int]]]:
-    """The text that sentencepiece pieces decode to and each piece's span in it."""
+def piece_text(pieces: Sequence[str | None]) -> tuple[str, list[tuple[int, int]]]:
+    """The text that sentencepiece pieces decode to and each piece's span in it. None (an id
+    beyond the tokenizer's vocabulary, where the output layer is padded) decodes to nothing."""
     text, spans = "", []
     for piece in pieces:
-        chunk = piece.replace("\u2581", " ")
+        chunk = (piece or "").replace("\u2581", " ")
         if not text:
             chunk = chunk.lstrip()
         body = len(chunk) - len(chunk.lstrip())
