@@ -14,6 +14,7 @@ languages and long segments stays in one place.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -45,6 +46,11 @@ class Budget:
     def __post_init__(self) -> None:
         if self.tokens < 1 or self.rows < 1:
             raise ValueError("a batch budget needs at least one token and one row")
+
+    @classmethod
+    def of_rows(cls, rows: int) -> Budget:
+        """At most `rows` rows a batch, whatever their length (one target's `translate`)."""
+        return cls(tokens=sys.maxsize, rows=rows)
 
 
 def plan(lengths: Sequence[int], budget: Budget) -> list[list[int]]:

@@ -174,17 +174,13 @@ class CTranslate2Engine(CT2Placement):
     ) -> list[Hypothesis]:
         """Translate in length-sorted batches; results come back in input order."""
         code = self._code(tgt)
-        results: list[Hypothesis | None] = [None] * len(texts)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
-        for start in range(0, len(order), self.batch_size):
-            idx = order[start : start + self.batch_size]
+
+        def decode(idx: list[int]) -> list[Hypothesis]:
             batch_constraints = [list(constraints[i]) for i in idx] if constraints else None
-            hyps = self._translate_batch([texts[i] for i in idx], src, code, batch_constraints)
-            for i, hyp in zip(idx, hyps, strict=True):
-                results[i] = hyp
-            if progress:
-                progress(len(idx))
-        return [h for h in results if h is not None]
+            return self._translate_batch([texts[i] for i in idx], src, code, batch_constraints)
+
+        lengths = [len(t) for t in texts]
+        return run_batches(lengths, Budget.of_rows(self.batch_size), decode, progress)
 
     def translate_rows(
         self,
