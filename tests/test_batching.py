@@ -158,3 +158,11 @@ def test_pipeline_with_several_targets_matches_one_target_at_a_time(engine, tmp_
         ticks.append(sum(done))
     assert frames[0].equals(frames[1])
     assert ticks[0] == ticks[1] == len(EN) * len(TARGETS)
+
+
+def test_greedy_decoding_gets_the_bigger_measured_budget() -> None:
+    """Beam 1 keeps one hypothesis a row: its default batch is twice beam 4's."""
+    from toolkit.engines.batching import CPU_BATCH_TOKENS, GREEDY_BATCH_TOKENS
+
+    assert Budget.for_beam(1).tokens == GREEDY_BATCH_TOKENS > CPU_BATCH_TOKENS
+    assert Budget.for_beam(4) == Budget()

@@ -21,10 +21,14 @@ from typing import Any, NamedTuple
 
 from toolkit.engines.base import EngineInfo, Hypothesis, TermConstraint
 
-# Measured on the NLLB-600M shape, CTranslate2 int8, 2 CPU threads (bench/README.md, h21):
-# beyond this the gain per row is small and a batch's memory keeps growing.
+# Measured on the NLLB-600M shape, CTranslate2 int8, 2 CPU threads, the 60-segment speech
+# into four targets (bench/README.md, "A speech in four languages"): at beam 1, 4,096 tokens /
+# 128 rows took 55.1 s against 61.0 s for 2,048 / 64 (peak RSS 1,756 MB); at beam 4 a batch
+# holds four hypotheses a row and 2,048 / 64 already peaks near 2 GB, so it keeps the smaller.
 CPU_BATCH_TOKENS = 2048
 CPU_BATCH_ROWS = 64
+GREEDY_BATCH_TOKENS = 4096
+GREEDY_BATCH_ROWS = 128
 
 
 class Row(NamedTuple):
@@ -46,6 +50,13 @@ class Budget:
     def __post_init__(self) -> None:
         if self.tokens < 1 or self.rows < 1:
             raise ValueError("a batch budget needs at least one token and one row")
+
+    @classmethod
+    def for_beam(cls, beam_size: int) -> Budget:
+        """The measured CPU default: bigger batches where one hypothesis a row is kept."""
+        if beam_size == 1:
+            return cls(GREEDY_BATCH_TOKENS, GREEDY_BATCH_ROWS)
+        return cls()
 
     @classmethod
     def of_rows(cls, rows: int) -> Budget:

@@ -95,7 +95,8 @@ class CTranslate2Engine(CT2Placement):
         self.max_length = max_length
         self.fixed_new_tokens = fixed_new_tokens
         # shared batches across targets (`translate_rows`); CPU figures, not measured on GPU
-        self.budget = Budget(batch_tokens or Budget.tokens, batch_rows or Budget.rows)
+        default = Budget.for_beam(beam_size)
+        self.budget = Budget(batch_tokens or default.tokens, batch_rows or default.rows)
         # the model's per-language output vocabulary (vmap.txt, written by `models convert`)
         self.use_vmap = use_vmap and (folder / VMAP_FILE).is_file()
         try:
