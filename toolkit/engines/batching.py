@@ -23,10 +23,11 @@ from toolkit.engines.base import EngineInfo, Hypothesis, TermConstraint
 
 # Measured on the NLLB-600M shape, CTranslate2 int8, 2 CPU threads, the 60-segment speech
 # into four targets (bench/README.md, "A speech in four languages"): at beam 1, 4,096 tokens /
-# 128 rows took 55.1 s against 61.0 s for 2,048 / 64 (peak RSS 1,756 MB); at beam 4 a batch
-# holds four hypotheses a row and 2,048 / 64 already peaks near 2 GB, so it keeps the smaller.
-CPU_BATCH_TOKENS = 2048
-CPU_BATCH_ROWS = 64
+# 128 rows took 55.1 s against 61.0 s for 2,048 / 64 (peak RSS 1,756 MB). A beam keeps several
+# hypotheses a row: at beam 4, 2,048 / 64 took 87.9 s at 2,105-2,318 MB peak, 1,536 / 48 89.9 s
+# at 1,900 MB, 1,024 / 32 99.7 s at 1,636 MB: the last keeps a margin under 2 GB.
+CPU_BATCH_TOKENS = 1024
+CPU_BATCH_ROWS = 32
 GREEDY_BATCH_TOKENS = 4096
 GREEDY_BATCH_ROWS = 128
 
