@@ -21,9 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -296,19 +294,9 @@ def overhead(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def run_child(spec: dict[str, Any], threads: int) -> dict[str, Any]:
-    env = dict(os.environ, OMP_NUM_THREADS=str(threads), HF_HUB_OFFLINE="1")
-    env["PYTHONPATH"] = str(spec.get("code") or ROOT)
-    proc = subprocess.run(
-        [sys.executable, __file__, "--child", json.dumps(spec)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-    )
-    if proc.returncode != 0:
-        return {**spec, "error": (proc.stderr.strip().splitlines() or ["?"])[-1]}
-    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
-    return json.loads(lines[-1]) if lines else {**spec, "error": "no output"}
+    from translate_speed import run_script_child
+
+    return run_script_child(__file__, spec, threads, str(spec.get("code") or ROOT))
 
 
 def vmap_folder(ct2_dir: Path, pad: int) -> Path:

@@ -269,10 +269,14 @@ def _measure(spec: dict[str, object]) -> dict[str, object]:
     }
 
 
-def _run_child(spec: dict[str, object]) -> dict[str, object]:
-    env = dict(os.environ, OMP_NUM_THREADS=str(spec.get("threads", 2)), HF_HUB_OFFLINE="1")
+def run_script_child(script: str, spec: dict, threads: int, pythonpath: str | None = None) -> dict:
+    """Run `script --child SPEC` in a fresh process (its own thread count, peak memory and,
+    with `pythonpath`, another checkout's code); its last JSON line, or the spec with an error."""
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads), HF_HUB_OFFLINE="1")
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath
     proc = subprocess.run(
-        [sys.executable, __file__, "--child", json.dumps(spec)],
+        [sys.executable, script, "--child", json.dumps(spec)],
         capture_output=True,
         text=True,
         env=env,
@@ -281,7 +285,11 @@ def _run_child(spec: dict[str, object]) -> dict[str, object]:
     if proc.returncode != 0:
         return {**spec, "error": (proc.stderr.strip().splitlines() or ["?"])[-1]}
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
-    return json.loads(lines[-1]) if lines else {}
+    return json.loads(lines[-1]) if lines else {**spec, "error": "no output"}
+
+
+def _run_child(spec: dict[str, object]) -> dict[str, object]:
+    return run_script_child(__file__, spec, int(str(spec.get("threads", 2))))
 
 
 def child_main(spec: dict[str, object]) -> None:
