@@ -7,6 +7,7 @@ enforcement does to length and presence, not quality. Glossary forms the toy tok
 encode are left out (the CLI would refuse them).
 
     python bench/term_speech.py --model models/toy-nllb [--file samples/speech-en.md]
+        [--engines transformers,ctranslate2] [--beams 1,4]
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ def main() -> None:
     parser.add_argument("--tgts", default="km,lo,th,vi")
     parser.add_argument("--beams", default="1,4")
     parser.add_argument("--limit", type=int, default=0, help="first N segments only")
+    parser.add_argument("--engines", default="transformers,ctranslate2")
     args = parser.parse_args()
     glossary = load_glossary(ROOT / "glossaries" / "legal-institutional.tsv")
     texts = [s.text for s in segment(documents.read(args.file), "en")]
@@ -53,7 +55,7 @@ def main() -> None:
     print("| engine | beam | tgt | terms forced | present | segments with filler |")
     print("|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
-        for name in ("transformers", "ctranslate2"):
+        for name in args.engines.split(","):
             model = args.model
             if name == "ctranslate2":
                 from toolkit.engines.convert import convert_model

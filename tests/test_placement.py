@@ -45,3 +45,39 @@ def test_piece_text_of_ids_beyond_the_vocabulary_is_empty() -> None:
     text, spans = piece_text(["\u2581Bo", None, "\u2581Noi"])
     assert text == "Bo Noi"
     assert spans == [(0, 2), (2, 2), (3, 6)]
+
+
+def test_resync_stops_a_row_where_it_rejoins_its_free_output() -> None:
+    """The continuation after a forced form stops at the first two new tokens that are two
+    consecutive free tokens at or after the cut; `joined` says where the free output goes on."""
+    from types import SimpleNamespace
+
+    from toolkit.engines.ct2_place import Resync
+
+    free = [["▁the", "▁old", "▁name", "▁met", "▁today", "."]]
+    sync = Resync([3], free, [1])  # 3 prefix tokens (language token included); cut at piece 1
+
+    def step(k: int, token: str) -> bool:
+        return sync(SimpleNamespace(batch_id=0, step=k, token=token))
+
+    assert not any(step(k, t) for k, t in enumerate(["lang", "▁the", "▁new"]))  # the prefix
+    assert not step(3, "▁met")  # one token: not yet evidence
+    assert step(4, "▁today")  # "▁met ▁today" is free[3:5]
+    assert sync.joined == {0: 5}
+
+
+def test_resync_ignores_matches_before_the_cut_and_the_end_token() -> None:
+    from types import SimpleNamespace
+
+    from toolkit.engines.ct2_place import EOS, Resync, piece_at
+
+    free = [["▁a", "▁b", "▁name", "▁a", "▁b"]]
+    low = piece_at(free[0], len("a b "))  # the cut at the name's first character
+    assert low == 2
+    sync = Resync([1], free, [low])
+    assert sync(SimpleNamespace(batch_id=0, step=1, token="▁a")) is False
+    assert sync(SimpleNamespace(batch_id=0, step=2, token="▁b")) is True  # free[3:5], not [0:2]
+    assert sync.joined == {0: 5}
+    other = Resync([1], free, [low])
+    assert other(SimpleNamespace(batch_id=0, step=1, token=EOS)) is False
+    assert other.new == [[]]
