@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from toolkit.errors import UsageError
 
@@ -72,8 +73,10 @@ def parse_list(codes: str) -> list[str]:
     return result
 
 
+@lru_cache(maxsize=8192)
 def script_of(char: str) -> str | None:
-    """The script code of one character among the supported scripts, or None."""
+    """The script code of one character among the supported scripts, or None (cached: the
+    quality signals and term placement ask it for every character)."""
     cp = ord(char)
     for lang in ("km", "lo", "th"):
         if any(lo <= cp <= hi for lo, hi in LANGUAGES[lang].ranges):

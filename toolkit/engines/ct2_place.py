@@ -90,8 +90,16 @@ class CT2Placement:
     ) -> None:
         """Put the missing terms in, in place (see module doc)."""
         todo = [i for i, h in enumerate(hyps) if missing(h.text, constraints[i])]
+        if not todo:
+            return
+        found = self.tokenizer([texts[i] for i in todo], return_offsets_mapping=True)
+        offsets = dict(zip(todo, found["offset_mapping"], strict=True))  # one batched call
         for _ in range(max((len(constraints[i]) for i in todo), default=0)):
-            jobs = [j for i in todo for j in self._jobs(i, texts[i], outputs[i], constraints[i])]
+            jobs = [
+                j
+                for i in todo
+                for j in self._jobs(i, texts[i], offsets[i], outputs[i], constraints[i])
+            ]
             if not jobs:
                 break
             best = first_choices(jobs)
@@ -111,17 +119,21 @@ class CT2Placement:
         if todo:
             self._force_all(sources, code, hyps, todo, constraints, max_len)
 
-    def _jobs(self, i: int, source: str, out: Output, cons: list[TermConstraint]) -> list[Job]:
+    def _jobs(
+        self,
+        i: int,
+        source: str,
+        offsets: list[tuple[int, int]],
+        out: Output,
+        cons: list[TermConstraint],
+    ) -> list[Job]:
         text, spans = piece_text(out.tokens)
         jobs = []
-        offsets = None
         for j in missing(text, cons):
             c = cons[j]
             fixed = self._forbidden_at(text, c)
             mass = None
             if fixed is None and c.source and out.attention is not None:
-                if offsets is None:
-                    offsets = self.tokenizer(source, return_offsets_mapping=True)["offset_mapping"]
                 span = source_span(offsets, source, c.source)
                 if span:
                     mass = [sum(row[s] for s in span if s < len(row)) for row in out.attention]
