@@ -120,7 +120,18 @@ def main() -> None:
         action="store_true",
         help="transformers: the losing two-round candidate search (bench/placement_variants.py)",
     )
+    parser.add_argument(
+        "--ct2-splice",
+        action="store_true",
+        help="ctranslate2: no continuation after the form (bench/placement_variants.py)",
+    )
     args = parser.parse_args()
+    if args.ct2_splice:
+        from placement_variants import splice_only
+
+        from toolkit.engines.ct2_place import CT2Placement
+
+        CT2Placement._continue = splice_only  # type: ignore[method-assign]
     if args.two_rounds:
         from placement_variants import place_two_rounds
 
