@@ -178,6 +178,10 @@ def run(lines, docs, misses: int, scorer: Scorer) -> None:
         results = scorer(en, hyp, "en", tgt, [[] for _ in en])
         flagged = [q for q in results if q.status != "ok"]
         bad = sum(q.status == "bad" for q in results)
+        if misses:
+            for s, h, q in zip(en, hyp, results, strict=True):
+                if q.status == "bad":
+                    print(f"BAD {tgt}: {q.score} {q.flags} {q.signals} | {s} | {h}")
         flag_counts[tgt] = Counter(f for q in flagged for f in q.flags)
         cells = [f"{len(flagged) / len(results):7.1%} ({len(flagged):3})", f"{bad:4}"]
         for fault, cases in damaged_cases(lines, docs, tgt, glossed).items():

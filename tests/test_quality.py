@@ -156,6 +156,20 @@ def test_english_left_in_a_vietnamese_output():
     assert q.status == "review" and q.flags == ["wrong_language"]
 
 
+def test_a_source_pasted_beside_its_translation_is_review_not_bad():
+    """The translation is there; the pasted source must go: `source_copied`, not `copy`."""
+    src_text, tgt_text = LINES["en"][3], LINES["km"][3]
+    for output in (f"{src_text} {tgt_text}", f"{tgt_text}\n{src_text}", src_text + tgt_text):
+        q = score_segment(src_text, output, "en", "km")
+        assert q.status == "review" and "source_copied" in q.flags, (output, q.flags)
+        assert "copy" not in q.flags
+    # a copy with a word or two of its own is still an untranslated copy
+    q = score_segment(src_text, src_text + " ពិត", "en", "km")
+    assert q.status == "bad" and "copy" in q.flags
+    vi = score_segment(src_text, src_text, "en", "vi")
+    assert vi.status == "bad" and "copy" in vi.flags
+
+
 def test_short_names_may_be_kept_as_written():
     q = score_segment("UNODC", "UNODC", "en", "vi")
     assert q.status == "ok", q.flags

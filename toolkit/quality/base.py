@@ -10,9 +10,9 @@ The rule that combines them (also in docs/quality.md):
    empty, wrong_script, copy, repetition, too_long. Any of them: status "bad" and the score is
    capped at 0.25.
 3. Any other flag (number_missing, number_added, missing_term, length, repeated,
-   wrong_language, low_adequacy, misplaced, omission, kept_as_written, low_confidence,
-   roundtrip_low, kiwi_low, added_text, test_model), or a score below 0.6 (flag "low_score"):
-   status "review" and the score is capped at 0.59.
+   wrong_language, low_adequacy, misplaced, omission, kept_as_written, source_copied,
+   low_confidence, roundtrip_low, kiwi_low, added_text, test_model), or a score below 0.6
+   (flag "low_score"): status "review" and the score is capped at 0.59.
 4. Otherwise "ok" (so an ok segment always scores at least 0.6).
 Sorting by score therefore shows bad segments and those under review first.
 """
