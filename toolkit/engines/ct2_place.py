@@ -78,6 +78,8 @@ class Resync:
 class CT2Placement:
     """Mixed into `CTranslate2Engine` (it supplies translator, tokenizer and limits)."""
 
+    use_vmap: bool = False  # the engine's: decode over its per-language output vocabulary
+
     def _enforce(
         self,
         sources: list[list[str]],
@@ -205,7 +207,7 @@ class CT2Placement:
                 max_batch_size=len(chunk),  # one batch: `Resync` is indexed by batch_id
                 max_input_length=self.max_length,
                 max_decoding_length=max(len(p) for p in prefixes) + 1 + room + CONTINUE_SLACK,
-                use_vmap=getattr(self, "use_vmap", False),
+                use_vmap=self.use_vmap,
                 return_end_token=True,
                 callback=sync,
             )
@@ -266,6 +268,7 @@ class CT2Placement:
             max_batch_size=self.batch_size,
             max_input_length=self.max_length,
             max_decoding_length=limit,
+            use_vmap=self.use_vmap,
             return_scores=True,
             return_end_token=True,
         )
