@@ -23,9 +23,10 @@ from toolkit.documents import Document
 from toolkit.engines.base import Engine
 from toolkit.errors import InputError, UsageError
 from toolkit.files import display_name, read_input_bytes
-from toolkit.pipeline.status import REVIEW_BELOW, ReviewFacts, decide_review
+from toolkit.pipeline import status
+from toolkit.pipeline.status import REVIEW_BELOW
 from toolkit.segment import Segment, segment
-from toolkit.store.rows import Content, Placement, build_row
+from toolkit.store import rows as store_rows
 
 __all__ = ["REVIEW_BELOW", "AlignOptions", "AlignResult", "align_documents", "read_mt_lines"]
 
@@ -184,11 +185,13 @@ def _row(
     # the row's score stays the alignment score, its status also follows the quality check
     q = quality.score_segment(src_text, tgt_text, src, tgt, align_score=group.score)
     one_sided = not group.src or not group.tgt
-    decide_review(q, ReviewFacts(src, src, align_score=group.score, one_sided=one_sided))
-    place = Placement(
+    status.decide_review(
+        q, status.ReviewFacts(src, src, align_score=group.score, one_sided=one_sided)
+    )
+    place = store_rows.Placement(
         options.doc_id, k, para_id, list(group.src), list(group.tgt), src_start, src_end
     )
-    content = Content(
+    content = store_rows.Content(
         src_lang=src,
         tgt_lang=tgt,
         src_text=src_text,
@@ -202,4 +205,4 @@ def _row(
         mt_text=" ".join(sides.mt[i] for i in group.src),
         test_model=test_model,
     )
-    return build_row(place, content)
+    return store_rows.build_row(place, content)

@@ -12,10 +12,10 @@ from toolkit import quality
 from toolkit.engines.base import AT_LIMIT, Engine, Hypothesis
 from toolkit.engines.batching import Recorder
 from toolkit.machine import machine_translate, units_for
+from toolkit.pipeline import status
 from toolkit.pipeline.record import Run, SegmentRecord
-from toolkit.pipeline.status import ReviewFacts, decide_review
 from toolkit.quality.adequacy import measure_if_available
-from toolkit.store.rows import Content, Placement, build_row, carried_row
+from toolkit.store import rows
 
 
 def find_terms(run: Run) -> list[list[Any]]:
@@ -125,7 +125,7 @@ def score(run: Run, rec: SegmentRecord) -> None:
         adequacy=rec.adequacy,
         signals_missing=("adequacy",) if rec.adequacy_missing else (),
     )
-    facts = ReviewFacts(
+    facts = status.ReviewFacts(
         src_lang=src,
         seg_lang=seg_lang,
         tm_match=match.score if match else None,
@@ -133,19 +133,19 @@ def score(run: Run, rec: SegmentRecord) -> None:
         split=rec.index in run.long,
         at_limit=bool(rec.hyp.extra.get(AT_LIMIT)),
     )
-    decide_review(rec.quality, facts)
+    status.decide_review(rec.quality, facts)
 
 
 def to_row(run: Run, rec: SegmentRecord) -> dict[str, Any]:
     """The store row of a record (`toolkit.store.rows`, as for align and carried rows)."""
     seg, options = rec.seg, run.options
-    place = Placement.one_segment(options.doc_id, seg.seg_id, seg.para_id, seg.start, seg.end)
+    place = rows.Placement.one_segment(options.doc_id, seg.seg_id, seg.para_id, seg.start, seg.end)
     if rec.carried is not None:
-        return carried_row(rec.carried, place)
+        return rows.carried_row(rec.carried, place)
     q, match, engine = rec.quality, rec.match, run.engine
     if q is None:
         raise RuntimeError("to_row before score: the stages ran out of order")
-    content = Content(
+    content = rows.Content(
         src_lang=run.src,
         tgt_lang=rec.tgt,
         src_text=seg.text,
@@ -161,4 +161,4 @@ def to_row(run: Run, rec: SegmentRecord) -> dict[str, Any]:
         mt_text=None if match else rec.hyp.text,
         test_model=engine.info.test_model and match is None,
     )
-    return build_row(place, content)
+    return rows.build_row(place, content)

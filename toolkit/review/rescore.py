@@ -69,7 +69,7 @@ def rescore_row(
     `texts` holds every row's current text (neighbours matter for adequacy); `machine` says
     whether the text is still the machine output, whose own signals then still apply.
     """
-    from toolkit.pipeline.status import ReviewFacts, decide_review
+    from toolkit.pipeline import status
     from toolkit.quality import score_segment
 
     row = frame.row(i, named=True)
@@ -95,6 +95,6 @@ def rescore_row(
     third = src != row["src_lang"]
     as_written = not third and "kept_as_written" in old_flags and texts[i] == row["src_text"]
     tm_match = kept["tm_match"] if machine and not (third or as_written) else None
-    facts = ReviewFacts(row["src_lang"], src, tm_match=tm_match, kept_as_written=as_written)
-    decide_review(result, facts)  # as `translate` decides it
+    facts = status.ReviewFacts(row["src_lang"], src, tm_match=tm_match, kept_as_written=as_written)
+    status.decide_review(result, facts)  # as `translate` decides it
     return result.score, result.status, result.signals
