@@ -16,7 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from toolkit import documents, languages, quality, store
+from toolkit import documents, quality, store
 from toolkit.align.base import AlignedGroup, Alignment
 from toolkit.align.dp import DpAligner, DpConfig
 from toolkit.documents import Document
@@ -25,6 +25,7 @@ from toolkit.errors import InputError, UsageError
 from toolkit.files import display_name, read_input_bytes
 from toolkit.pipeline import status
 from toolkit.pipeline.status import REVIEW_BELOW
+from toolkit.pipeline.translate import check_languages
 from toolkit.segment import Segment, segment
 from toolkit.store import rows as store_rows
 
@@ -100,10 +101,7 @@ def align_documents(
     write: bool = True,
 ) -> AlignResult:
     """Align `src_doc` with its translation `tgt_doc` and store the groups."""
-    src = languages.get(options.src).code
-    tgt = languages.get(options.tgt).code
-    if src == tgt:
-        raise UsageError(f"source and target are the same language ({src})")
+    src, (tgt,) = check_languages(options.src, [options.tgt])
     src_segs = split(src_doc, src, options.presegmented)
     tgt_segs = split(tgt_doc, tgt, options.presegmented)
     if not src_segs or not tgt_segs:
