@@ -206,8 +206,9 @@ def update_doc(path: Path, change: Callable[[pl.DataFrame], tuple[pl.DataFrame, 
     frame object nothing is written (an import that changes nothing leaves the file untouched).
     """
     path = Path(path)
-    with exclusive(path):
-        frame = read_doc(path)
+    with writing(path) as frame:
+        if frame is None:
+            raise StoreError(f"{path}: no such stored document")
         new, result = change(frame)
         if new is not frame:
             write_frame(new, path)
