@@ -151,7 +151,7 @@ def test_one_rule_decides_review_status(facts, flags, want):
         assert q.score == facts.align_score
 
 
-def test_kept_as_written_drops_copy_and_leaves_bad(tmp_path):
+def test_kept_as_written_drops_copy_so_bad_becomes_review():
     q = _q(["copy"], "bad", 0.2)
     status.decide_review(q, status.ReviewFacts("en", "vi", kept_as_written=True))
     assert (q.status, q.flags) == ("review", ["kept_as_written"])
