@@ -92,7 +92,7 @@ def cap_lengths(engine: Any, ratio: float) -> None:
 
 def time_adequacy() -> dict[str, float]:
     """Time spent in the adequacy signal (e5 embeddings), which is on by default."""
-    import toolkit.translate as pipeline
+    import toolkit.pipeline.stages as pipeline
 
     spent = {"s": 0.0}
     inner = pipeline.measure_if_available

@@ -65,8 +65,8 @@ def align_command(
     from toolkit.align import format_lines, parse_groups
     from toolkit.align.dp import SIMILARITIES, DpConfig
     from toolkit.align.embeddings import choose_similarity
-    from toolkit.align.pipeline import AlignOptions, align_documents
     from toolkit.files import display_name
+    from toolkit.pipeline.align import AlignOptions, align_documents
     from toolkit.translate import check_languages
 
     opts.check_choice("--format", fmt, opts.LINE_FORMATS)

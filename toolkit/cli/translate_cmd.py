@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,10 +14,7 @@ from toolkit.cli.app import app
 from toolkit.errors import UsageError
 
 if TYPE_CHECKING:
-    from toolkit.documents import Document
-    from toolkit.engines import Engine
-    from toolkit.segment import Segment
-    from toolkit.translate import TranslateOptions, TranslationResult
+    from toolkit.translate import TranslationResult
 
 TEST_MODEL_BANNER = (
     "WARNING: TEST MODEL (random or toy weights): these translations are not real "
@@ -110,43 +109,36 @@ def translate_command(
         typer.echo(TEST_MODEL_BANNER, err=True)
     if terms is not None:
         typer.echo(f"jurisdiction: {options.jurisdiction or '-'} ({how})", err=True)
-    from toolkit.segment import segment
+    from toolkit.translate import translate_document
 
-    segments: list[Segment] = segment(doc, src_code)
-    if terms is not None:
-        from toolkit.engines.constraints import preflight
-
-        texts = [s.text for s in segments]
-        preflight(eng, terms, texts, src_code, tgt_codes, options.jurisdiction)
-    result = _run_with_progress(doc, options, eng, segments)
+    with _progress_bar() as (on_total, advance):
+        result = translate_document(doc, options, eng, progress=advance, on_total=on_total)
     print_summary(result)
 
 
-def _run_with_progress(
-    doc: Document, options: TranslateOptions, eng: Engine, segments: list[Segment]
-) -> TranslationResult:
+@contextmanager
+def _progress_bar() -> Iterator[tuple[Callable[[int], None], Callable[[int], None]]]:
+    """A progress bar on a terminal's stderr, shown once the run is known to be long enough."""
     import sys
 
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    from toolkit.translate import translate_document
-
-    total = len(segments) * len(options.tgts)
-    show = sys.stderr.isatty() and total >= 20
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
         console=Console(stderr=True),
-        disable=not show,
+        disable=not sys.stderr.isatty(),
         transient=True,
     ) as bar:
-        task = bar.add_task("translating", total=total)
-        return translate_document(
-            doc, options, eng, progress=lambda n: bar.advance(task, n), segments=segments
-        )
+        task = bar.add_task("translating", total=None, visible=False)
+
+        def on_total(total: int) -> None:
+            bar.update(task, total=total, visible=total >= 20)
+
+        yield on_total, lambda n: bar.advance(task, n)
 
 
 def print_summary(result: TranslationResult) -> None:

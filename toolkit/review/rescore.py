@@ -69,8 +69,8 @@ def rescore_row(
     `texts` holds every row's current text (neighbours matter for adequacy); `machine` says
     whether the text is still the machine output, whose own signals then still apply.
     """
+    from toolkit.pipeline import status
     from toolkit.quality import score_segment
-    from toolkit.quality.base import mark_review
 
     row = frame.row(i, named=True)
     old: dict[str, Any] = row.get("signals") or {}
@@ -92,10 +92,9 @@ def rescore_row(
         adequacy=adequacy,
         signals_missing=("adequacy",) if missing else (),
     )
-    if src != row["src_lang"]:
-        mark_review(result, f"source_{src}")
-    elif "kept_as_written" in old_flags and texts[i] == row["src_text"]:
-        mark_review(result, "kept_as_written", drop=("copy",))
-    elif machine and kept["tm_match"] is not None and kept["tm_match"] < 1.0:
-        mark_review(result, "tm_fuzzy")
+    third = src != row["src_lang"]
+    as_written = not third and "kept_as_written" in old_flags and texts[i] == row["src_text"]
+    tm_match = kept["tm_match"] if machine and not (third or as_written) else None
+    facts = status.ReviewFacts(row["src_lang"], src, tm_match=tm_match, kept_as_written=as_written)
+    status.decide_review(result, facts)  # as `translate` decides it
     return result.score, result.status, result.signals

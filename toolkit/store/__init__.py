@@ -9,7 +9,8 @@ from __future__ import annotations
 import io
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -184,6 +185,20 @@ def collect_store(
     return pl.concat(parts, how="vertical_relaxed"), skipped
 
 
+@contextmanager
+def writing(path: Path) -> Iterator[pl.DataFrame | None]:
+    """Hold a stored document's lock for a whole run and give its current rows (None if new).
+
+    Every writer of a document (translate, align, review edits) takes this one lock, so a
+    second process writing the same document fails at once instead of losing one run's rows;
+    temp files of a writer that was killed are removed first.
+    """
+    path = Path(path)
+    with exclusive(path):
+        remove_stale_temp_files(path)
+        yield read_doc(path) if path.exists() else None
+
+
 def update_doc(path: Path, change: Callable[[pl.DataFrame], tuple[pl.DataFrame, T]]) -> T:
     """Read-modify-write one stored document under its lock; the rename keeps it atomic.
 
@@ -191,8 +206,9 @@ def update_doc(path: Path, change: Callable[[pl.DataFrame], tuple[pl.DataFrame, 
     frame object nothing is written (an import that changes nothing leaves the file untouched).
     """
     path = Path(path)
-    with exclusive(path):
-        frame = read_doc(path)
+    with writing(path) as frame:
+        if frame is None:
+            raise StoreError(f"{path}: no such stored document")
         new, result = change(frame)
         if new is not frame:
             write_frame(new, path)

@@ -1,5 +1,8 @@
 """Aligning two documents into the store: read, segment, translate the source (or take a given
 line-by-line MT), align, and write one store row per alignment group (`origin = aligned`).
+
+Rows come from the store's row builder and are written under the document lock, as
+`translate`'s are; `status.decide_review` decides which groups need review.
 """
 
 from __future__ import annotations
@@ -13,17 +16,20 @@ from typing import Any
 
 import polars as pl
 
-from toolkit import documents, languages, quality, store
+from toolkit import documents, quality, store
 from toolkit.align.base import AlignedGroup, Alignment
 from toolkit.align.dp import DpAligner, DpConfig
 from toolkit.documents import Document
 from toolkit.engines.base import Engine
 from toolkit.errors import InputError, UsageError
 from toolkit.files import display_name, read_input_bytes
+from toolkit.pipeline import status
+from toolkit.pipeline.status import REVIEW_BELOW
+from toolkit.pipeline.translate import check_languages
 from toolkit.segment import Segment, segment
+from toolkit.store import rows as store_rows
 
-# Below this alignment score (MT-vs-target similarity) a group is sent to review.
-REVIEW_BELOW = 0.3
+__all__ = ["REVIEW_BELOW", "AlignOptions", "AlignResult", "align_documents", "read_mt_lines"]
 
 
 @dataclass
@@ -95,10 +101,7 @@ def align_documents(
     write: bool = True,
 ) -> AlignResult:
     """Align `src_doc` with its translation `tgt_doc` and store the groups."""
-    src = languages.get(options.src).code
-    tgt = languages.get(options.tgt).code
-    if src == tgt:
-        raise UsageError(f"source and target are the same language ({src})")
+    src, (tgt,) = check_languages(options.src, [options.tgt])
     src_segs = split(src_doc, src, options.presegmented)
     tgt_segs = split(tgt_doc, tgt, options.presegmented)
     if not src_segs or not tgt_segs:
@@ -132,8 +135,11 @@ def align_documents(
         for k, group in enumerate(alignment.groups)
     ]
     frame = store.to_frame(rows)
-    target = store.doc_path(options.out_dir, options.doc_id)
-    path = store.write_frame(frame, target) if write else None
+    path = None
+    if write:
+        target = store.doc_path(options.out_dir, options.doc_id)
+        with store.writing(target):
+            path = store.write_frame(frame, target)
     return AlignResult(alignment, src_segs, tgt_segs, frame, path, label, test_model)
 
 
@@ -172,37 +178,29 @@ def _row(
     src_segs, tgt_segs = sides.src_segs, sides.tgt_segs
     src_text, src_start, src_end = _span_text(sides.src_doc, src_segs, group.src)
     tgt_text, _, _ = _span_text(sides.tgt_doc, tgt_segs, group.tgt)
-    empty_side = not group.src or not group.tgt
-    flags = ["unaligned"] if empty_side else []
-    if not empty_side and group.score < REVIEW_BELOW:
-        flags.append("low_align_score")
     para_id = src_segs[group.src[0]].para_id if group.src else tgt_segs[group.tgt[0]].para_id
     # the usual quality signals of the pair (numbers, script, length...) with the alignment score;
     # the row's score stays the alignment score, its status also follows the quality check
     q = quality.score_segment(src_text, tgt_text, src, tgt, align_score=group.score)
-    flags += [f for f in q.flags if f not in flags and not empty_side]
-    signals = {**q.signals, "flags": flags, "test_model": test_model}
-    return {
-        "doc_id": options.doc_id,
-        "seg_id": k,
-        "para_id": para_id,
-        "src_lang": src,
-        "tgt_lang": tgt,
-        "src_text": src_text,
-        "tgt_text": tgt_text,
-        "src_ids": list(group.src),
-        "tgt_ids": list(group.tgt),
-        "origin": "aligned",
-        "engine": label,
-        "glossary_version": "",
-        "terms": [],
-        "score": group.score,
-        "status": "review" if flags else "ok",
-        "review": "new",
-        "created_at": created,
-        "mt_text": " ".join(sides.mt[i] for i in group.src),
-        "test_model": test_model,
-        "src_start": src_start,
-        "src_end": src_end,
-        "signals": signals,
-    }
+    one_sided = not group.src or not group.tgt
+    status.decide_review(
+        q, status.ReviewFacts(src, src, align_score=group.score, one_sided=one_sided)
+    )
+    place = store_rows.Placement(
+        options.doc_id, k, para_id, list(group.src), list(group.tgt), src_start, src_end
+    )
+    content = store_rows.Content(
+        src_lang=src,
+        tgt_lang=tgt,
+        src_text=src_text,
+        tgt_text=tgt_text,
+        origin="aligned",
+        engine=label,
+        score=q.score,
+        status=q.status,
+        signals={**q.signals, "test_model": test_model},
+        created_at=created,
+        mt_text=" ".join(sides.mt[i] for i in group.src),
+        test_model=test_model,
+    )
+    return store_rows.build_row(place, content)
