@@ -9,7 +9,6 @@ import typer
 from toolkit.cli import options as opts
 from toolkit.cli.app import app
 from toolkit.cli.export_cmd import warn_missing_targets, write_exports
-from toolkit.files import STDIO, check_output
 
 
 @app.command("import-review")
@@ -55,6 +54,7 @@ def export_tm_command(
 
     Example: mekong export-tm --format tmx -o mekong-tm.tmx
     """
+    from toolkit.files import STDIO, check_output
     from toolkit.review.imports import tm_frame
     from toolkit.store.exports import export_frame
 

@@ -49,6 +49,8 @@ DEVICES = ("auto", "cpu", "cuda")
 # here so `--help` loads no library; tests/test_cli_contract.py checks that the two agree.
 EXPORT_FORMATS = ("tsv", "tmx", "xliff", "xliff12", "xlsx")
 LINE_FORMATS = ("text", "jsonl")
+# The glossary file formats (toolkit.glossary.formats.NAMES), named here for the same reason.
+GLOSSARY_FORMATS = ("tsv", "csv", "tbx", "tbx2")
 
 
 def output_option(help_text: str = "Output file ('-': standard output).") -> Any:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from toolkit.errors import GlossaryError
 from toolkit.files import exclusive
-from toolkit.glossary.base import Glossary
+from toolkit.glossary.base import DEFAULT_COLUMNS, Concept, Glossary
 from toolkit.glossary.cells import check_concepts
 from toolkit.glossary.fileio import load_glossary, save
 from toolkit.glossary.lint import Problem, lint
@@ -37,6 +37,27 @@ def editing(
         if check:
             refuse_new_problems(glossary, before, force)
         save(glossary, path)
+
+
+def merge(glossary: Glossary, incoming: Glossary) -> tuple[int, int]:
+    """Merge `incoming` into `glossary`: a known id replaces its row in place, a new id goes
+    last, a column the target lacks is added in canonical order. Returns (added, replaced)."""
+    added = replaced = 0
+    for concept in incoming.concepts:
+        for column, value in concept.cells.items():
+            if value and column not in glossary.columns:
+                glossary.columns = [
+                    c for c in DEFAULT_COLUMNS if c in glossary.columns or c == column
+                ]
+        cells = {c: concept.cells.get(c, "") for c in glossary.columns}
+        existing = glossary.get(concept.id)
+        if existing is not None:
+            existing.cells = cells
+            replaced += 1
+        else:
+            glossary.add(Concept(cells))
+            added += 1
+    return added, replaced
 
 
 def refuse_new_problems(glossary: Glossary, before: list[Problem], force: bool = False) -> None:
