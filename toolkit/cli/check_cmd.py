@@ -11,7 +11,6 @@ import typer
 
 from toolkit.cli import options as opts
 from toolkit.cli.app import app
-from toolkit.errors import UsageError
 
 
 def _term_rows(glossary: Any, src_lines: list[str], hyp_lines: list[str], src: str, tgt: str):
@@ -23,14 +22,6 @@ def _term_rows(glossary: Any, src_lines: list[str], hyp_lines: list[str], src: s
         hits = glossary.match(src_text, src)
         rows.append([c.as_dict() for c in glossary.verify(hyp, hits, tgt)])
     return rows
-
-
-def _load_glossary(path: Path) -> Any:
-    try:
-        from toolkit.glossary import load_glossary
-    except ImportError:
-        raise UsageError("--glossary: the glossary module is not available") from None
-    return load_glossary(path)
 
 
 @app.command("check")
@@ -59,10 +50,11 @@ def check_command(
     from toolkit.quality.lines import read_aligned
     from toolkit.translate import check_languages
 
-    opts.check_choice("--format", fmt, opts.LINE_FORMATS)
     src_code, (tgt_code,) = check_languages(src, [tgt])
     src_lines, hyp_lines = read_aligned([src_file, hyp_file], encoding)
-    gloss = _load_glossary(glossary) if glossary else None
+    from toolkit.glossary import load_glossary
+
+    gloss = load_glossary(glossary) if glossary else None
     term_rows = _term_rows(gloss, src_lines, hyp_lines, src_code, tgt_code)
     kiwi_scores: list[float | None] = [None] * len(src_lines)
     if kiwi:

@@ -205,7 +205,6 @@ def find_command(
 
     from toolkit import documents, languages
 
-    opts.check_choice("--format", fmt, opts.LINE_FORMATS)
     code = languages.get(lang).code
     g = _load(glossary)
     doc = documents.read(file, encoding=encoding)
@@ -248,7 +247,7 @@ def import_command(
 @glossary_app.command("export")
 def export_command(
     glossary: Path | None = GLOSSARY_OPT,
-    fmt: str = opts.format_option(opts.GLOSSARY_FORMATS, None),
+    fmt: str | None = opts.format_option(opts.GLOSSARY_FORMATS, None),
     output: Path | None = opts.output_option("Output file (default or '-': standard output)."),
     out_alias: Path | None = opts.OUT_ALIAS,
     force: bool = opts.FORCE,
