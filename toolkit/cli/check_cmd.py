@@ -31,8 +31,8 @@ def check_command(
     src: str = opts.SRC,
     tgt: str = opts.TGT,
     fmt: str = opts.format_option(opts.LINE_FORMATS, "text", "jsonl: with all signals."),
-    glossary: Path | None = typer.Option(
-        None, "--glossary", "-g", help="Glossary (.tsv .csv .tbx) to verify terms against."
+    glossary: Path | None = opts.glossary_option(
+        "Glossary (.tsv .csv .tbx) to verify terms against."
     ),
     kiwi: str | None = typer.Option(
         None, "--kiwi", help="Local CometKiwi model folder (needs unbabel-comet)."

@@ -55,8 +55,8 @@ def pull(
 @models_app.command("build-tiny")
 def build_tiny_command(
     out: Path = typer.Argument(Path("models/tiny-nllb"), help="Output folder."),
-    glossary: list[Path] = typer.Option(
-        [], "--glossary", "-g", help="Glossary files whose terms the tokenizer must cover."
+    glossary: list[Path] = opts.glossary_option(
+        "Glossary files whose terms the tokenizer must cover.", []
     ),
 ) -> None:
     """Build the tiny random-weight test model (its translations are meaningless).
@@ -106,11 +106,8 @@ def convert_command(
     output: Path | None = opts.output_option("Output folder (default models/NAME-ct2)."),
     out_alias: Path | None = opts.OUT_ALIAS,
     force: bool = opts.force_option("Replace an existing output folder."),
-    glossary: list[Path] = typer.Option(
-        [],
-        "--glossary",
-        "-g",
-        help="Glossaries whose terms the output vocabulary maps keep (default glossaries/*.tsv).",
+    glossary: list[Path] = opts.glossary_option(
+        "Glossaries whose terms the output vocabulary maps keep (default glossaries/*.tsv).", []
     ),
 ) -> None:
     """Convert a model for the ctranslate2 engine (`mekong translate --engine ctranslate2`).

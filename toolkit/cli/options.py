@@ -16,37 +16,21 @@ import typer
 
 from toolkit.errors import UsageError, choices_error
 
-DEFAULT_STORE = Path("aligned")
-
-STORE = typer.Option(DEFAULT_STORE, "--store", help="Store folder (aligned segments).")
-# Hidden: the old name of --store in translate/align (and of --output in glossary export).
-OUT_ALIAS = typer.Option(None, "--out", hidden=True)
-
-
-def lang_option(help_text: str = "Language (en km lo th vi).", default: Any = ...) -> Any:
-    """`-l/--lang`: the one language of a command that works on a single language."""
-    return typer.Option(default, "--lang", "-l", help=help_text)
-
-
-SRC = typer.Option(..., "--src", help="Source language (en km lo th vi).")
-TGT = typer.Option(..., "--tgt", help="Target language (en km lo th vi).")
-TGTS = typer.Option(..., "--tgt", help="Target languages, comma-separated: km,lo,th,vi.")
-TGT_FILTER = typer.Option(None, "--tgt", help="Only this target language.")
-ENCODING = typer.Option(
-    None, "--encoding", help="Input encoding if not UTF-8/16 (e.g. cp874 for legacy Thai)."
-)
-GLOSSARY = typer.Option(
-    None, "--glossary", "-g", help="Glossary (.tsv .csv .tbx); default: the shipped one."
-)
-DOC_ID = typer.Option(None, "--doc-id", help="Document id (default: from the file name).")
-MODEL = typer.Option(
-    None, "--model", help="Registry name, hub id or local folder (default NLLB-200 600M)."
-)
-
 
 # -- the choice sets, one Enum each: the options below list them in --help and refuse any other
 # value in one line (`--format xml: choose one of text, jsonl`, exit 2) through `checked`. They
 # are named here so `--help` loads no library; tests check that they match the library's.
+class Lang(StrEnum):
+    """The five languages (toolkit.languages.SUPPORTED). Language options stay plain strings:
+    the library also takes NLLB/M2M codes (khm_Khmr) and any case, and says what it supports."""
+
+    en = "en"
+    km = "km"
+    lo = "lo"
+    th = "th"
+    vi = "vi"
+
+
 class Engine(StrEnum):
     """Translation engines (toolkit.engines.load_engine)."""
 
@@ -129,6 +113,42 @@ def choice_option(
         metavar="|".join(names(choices)),
         callback=checked(option, choices),
     )
+
+
+LANGS = " ".join(names(Lang))
+DEFAULT_STORE = Path("aligned")
+
+STORE = typer.Option(DEFAULT_STORE, "--store", help="Store folder (aligned segments).")
+# Hidden: the old name of --store in translate/align (and of --output in glossary export).
+OUT_ALIAS = typer.Option(None, "--out", hidden=True)
+
+
+def lang_option(help_text: str = f"Language ({LANGS}).", default: Any = ...) -> Any:
+    """`-l/--lang`: the one language of a command that works on a single language."""
+    return typer.Option(default, "--lang", "-l", help=help_text)
+
+
+SRC = typer.Option(..., "--src", help=f"Source language ({LANGS}).")
+TGT = typer.Option(..., "--tgt", help=f"Target language ({LANGS}).")
+TGTS = typer.Option(..., "--tgt", help="Target languages, comma-separated: km,lo,th,vi.")
+TGT_FILTER = typer.Option(None, "--tgt", help="Only this target language.")
+ENCODING = typer.Option(
+    None, "--encoding", help="Input encoding if not UTF-8/16 (e.g. cp874 for legacy Thai)."
+)
+
+
+def glossary_option(
+    help_text: str = "Glossary (.tsv .csv .tbx); default: the shipped one.", default: Any = None
+) -> Any:
+    """`-g/--glossary`: a glossary file (or, with default [], several)."""
+    return typer.Option(default, "--glossary", "-g", help=help_text)
+
+
+GLOSSARY = glossary_option()
+DOC_ID = typer.Option(None, "--doc-id", help="Document id (default: from the file name).")
+MODEL = typer.Option(
+    None, "--model", help="Registry name, hub id or local folder (default NLLB-200 600M)."
+)
 
 
 ENGINE = choice_option("engine", Engine, Engine.transformers.value, "Translation engine.")
