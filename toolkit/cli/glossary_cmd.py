@@ -104,32 +104,12 @@ def add_command(
     Example: mekong glossary add un-women-full --type institution --source "unwomen.org"
     --en "UN Women" --km ... --lo ... --th ... --vi ... --dnt
     """
-    from toolkit.glossary.base import DEFAULT_COLUMNS, LANGS, Concept
-    from toolkit.glossary.edit import editing
+    from toolkit.glossary.edit import editing, new_concept
 
+    cells = dict(id=concept_id, type=type_, status=status, source=source, note=note)
+    cells |= {"en": en, "km": km, "lo": lo, "th": th, "vi": vi, "dnt": "yes" if dnt else ""}
     with editing(_path(glossary)) as g:
-        cells = {c: "" for c in g.columns}
-        values = {"en": en, "km": km, "lo": lo, "th": th, "vi": vi}
-        cells.update(id=concept_id, type=type_, status=status, source=source)
-        cells.update({lang: _clean(v) for lang, v in values.items() if lang in g.columns})
-        if "dnt" in g.columns:
-            cells["dnt"] = "yes" if dnt else ""
-        if "note" in g.columns:
-            cells["note"] = _clean(note)
-        for item in forbidden:
-            lang, sep, variant = item.partition("=")
-            column = f"forbidden_{lang.strip()}"
-            if not sep or column not in DEFAULT_COLUMNS:
-                raise UsageError(
-                    f"--forbidden {item!r}: use LANG=VARIANT with LANG in {' '.join(LANGS)}"
-                )
-            if column not in g.columns:
-                raise UsageError(f"{g.name} has no column {column}")
-            cells[column] = " | ".join(filter(None, [cells[column], _clean(variant)]))
-        missing = [lang for lang, v in values.items() if v and lang not in g.columns]
-        if missing:
-            raise UsageError(f"{g.name} has no '{missing[0]}' column")
-        g.add(Concept(cells))
+        g.add(new_concept(g, cells, forbidden))
     typer.echo(f"added {concept_id} to {g.name}")
 
 
