@@ -125,6 +125,12 @@ def offline_error(hub_id: str) -> ModelError:
     )
 
 
+def vocabulary_glossaries(given: list[Path] | None = None) -> list[Path]:
+    """The glossaries whose terms a built or converted model must cover: those given, else the
+    project's glossaries/*.tsv (in the working folder)."""
+    return list(given or ()) or sorted(Path("glossaries").glob("*.tsv"))
+
+
 def pull_target(name: str, dest: Path | None = None) -> tuple[str, Path]:
     """(hub id, folder) a pull of `name` downloads: a registry name or a hub id (owner/name);
     the folder is `dest`, else models/NAME (the registry name, or the hub id's last part)."""

@@ -64,8 +64,9 @@ def build_tiny_command(
     Example: mekong models build-tiny models/tiny-nllb
     """
     from toolkit.engines.tiny import build_tiny
+    from toolkit.models import vocabulary_glossaries
 
-    extra = list(glossary) or sorted(Path("glossaries").glob("*.tsv"))
+    extra = vocabulary_glossaries(glossary)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -118,10 +119,10 @@ def convert_command(
     Example: mekong models convert nllb-200-distilled-600M --quantization int8
     """
     from toolkit.engines.convert import convert_model
-    from toolkit.models import read_marker, resolve
+    from toolkit.models import read_marker, resolve, vocabulary_glossaries
 
     out = opts.pick(output, out_alias)
-    glossaries = list(glossary) or sorted(Path("glossaries").glob("*.tsv"))
+    glossaries = vocabulary_glossaries(glossary)
     target = convert_model(resolve(name), out, quantization, force, glossaries)
     note = " (TEST MODEL: random weights)" if read_marker(target) else ""
     typer.echo(f"converted {name} into {target} ({quantization}){note}")
