@@ -6,4 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=.venv-latest LOCK=none bash scripts/setup.sh
 echo "newest versions: $(.venv-latest/bin/pip list --format=freeze 2>/dev/null | grep -iE '^(typer|click|polars|transformers|tokenizers|ctranslate2)==' | tr '\n' ' ')"
+# The layer contracts, as scripts/test.sh checks them: a newer import-linter must agree too.
+.venv-latest/bin/lint-imports --no-cache
 .venv-latest/bin/python -m pytest "$@"

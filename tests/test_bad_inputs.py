@@ -85,7 +85,7 @@ BAD = [
     ("unknown target", [*T, "speech.txt", "--src", "en", "--tgt", "km,de"], 2, "supported are"),
     ("same languages", [*T, "speech.txt", "--src", "en", "--tgt", "en"], 2, "same language"),
     ("path in doc id", [*T, "speech.txt", *TIN, "--doc-id", "../x"], 2, "doc-id"),
-    ("unknown engine", [*T, "speech.txt", *TIN, "--engine", "moses"], 2, "unknown engine"),
+    ("unknown engine", [*T, "speech.txt", *TIN, "--engine", "moses"], 2, "--engine moses"),
     (
         "no such model",
         [*T, "speech.txt", "--src", "en", "--tgt", "km", "--model", "./nope"],

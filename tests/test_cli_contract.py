@@ -254,3 +254,18 @@ def test_export_formats_in_the_cli_are_the_stores() -> None:
     from toolkit.store.formats import EXPORT_FORMATS as STORE_FORMATS
 
     assert EXPORT_FORMATS == STORE_FORMATS
+
+
+def test_language_choices_in_the_cli_are_the_librarys() -> None:
+    from toolkit import languages
+    from toolkit.cli.options import Lang, names
+
+    assert names(Lang) == languages.SUPPORTED
+
+
+def test_a_bad_choice_is_one_line_naming_the_flag(tmp_path: Path) -> None:
+    result = run_mekong("export-tm", "--format", "csv", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.decode() == "error: --format csv: choose one of tmx\n"
+    help_text = run_mekong("translate", "--help", cwd=tmp_path).stdout.decode()
+    assert "transformers|ctranslate2" in help_text and "auto|cpu|cuda" in help_text

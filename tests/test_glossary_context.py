@@ -86,8 +86,9 @@ def test_jurisdiction_declared_detected_or_refused():
     assert resolve_jurisdiction(None, text, "en")[0] == "kh"
     assert resolve_jurisdiction("VN", text, "en") == ("vn", "declared")
     assert resolve_jurisdiction(None, "Thailand and Cambodia met.", "en")[0] is None
-    with pytest.raises(UsageError, match="--jurisdiction xx"):
+    with pytest.raises(UsageError, match="^jurisdiction xx: choose one of") as refused:
         resolve_jurisdiction("xx", text, "en")
+    assert "jurisdiction" in refused.value.options  # the CLI spells it --jurisdiction
 
 
 # -- levels ----------------------------------------------------------------------------------

@@ -62,3 +62,38 @@ def test_create_starts_an_empty_glossary(tmp_path: Path) -> None:
     with editing(path, create=True) as g:
         assert not g.concepts
     assert path.exists()
+
+
+def test_new_concept_fills_the_files_columns_and_refuses_what_it_lacks(tmp_path: Path) -> None:
+    from toolkit.errors import UsageError
+    from toolkit.glossary import Glossary
+    from toolkit.glossary.edit import new_concept
+
+    g = Glossary(columns=["id", "type", "status", "source", "en", "km", "forbidden_en"])
+    cells = {"id": "x", "type": "other", "status": "proposed", "source": "s", "en": " Cafe\u0301 "}
+    concept = new_concept(g, cells, ["en=Old name", "en=Older"])
+    assert list(concept.cells) == g.columns
+    assert concept.cells["en"] == "Café" and concept.cells["km"] == ""
+    assert concept.forbidden("en") == ["Old name", "Older"]
+    with pytest.raises(UsageError, match="has no 'vi' column"):
+        new_concept(g, {**cells, "vi": "Bộ"})
+    with pytest.raises(UsageError, match="has no column forbidden_km"):
+        new_concept(g, cells, ["km=x"])
+    with pytest.raises(UsageError, match="^forbidden 'zz=x': use LANG=VARIANT") as refused:
+        new_concept(g, cells, ["zz=x"])
+    assert "forbidden" in refused.value.options  # the CLI says --forbidden
+
+
+def test_merge_replaces_known_ids_in_place_and_adds_new_ones_last(terms: Path) -> None:
+    from toolkit.glossary import Glossary
+    from toolkit.glossary.base import Concept
+    from toolkit.glossary.edit import merge
+
+    target = load_glossary(terms)
+    first = target.concepts[0]
+    incoming = Glossary(columns=list(target.columns))
+    incoming.add(Concept({**first.cells, "note": "replaced"}))
+    incoming.add(Concept({**first.cells, "id": "brand-new"}))
+    assert merge(target, incoming) == (1, 1)
+    assert target.concepts[0].cells["note"] == "replaced"
+    assert target.concepts[-1].id == "brand-new"

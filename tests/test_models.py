@@ -71,3 +71,23 @@ def test_engine_batches_keep_input_order(tiny_engine):
     assert key == [(h.text, round(h.logprob or 0.0, 5)) for h in backward][::-1]
     assert len(set(key)) == 3
     assert all(h.logprob is not None and h.logprob <= 0 for h in forward)
+
+
+def test_pull_rule_names_the_hub_id_and_folder(workdir):
+    hub_id, target = models.pull_target("nllb-200-distilled-600M")
+    assert (hub_id, target) == (
+        models.DEFAULT_MODEL,
+        models.models_dir() / "nllb-200-distilled-600M",
+    )
+    assert models.pull_target("facebook/m2m100_418M")[1] == models.models_dir() / "m2m100_418M"
+    assert models.pull_target("facebook/m2m100_418M", workdir / "m")[1] == workdir / "m"
+    with pytest.raises(UsageError, match="unknown model 'nope'"):
+        models.pull_target("nope")
+
+
+def test_pull_offline_is_one_model_error_line(mekong, workdir):
+    with pytest.raises(ModelError, match="cannot download facebook/m2m100_418M"):
+        models.pull("facebook/m2m100_418M")
+    result = mekong("models", "pull", "facebook/m2m100_418M")
+    assert result.code == 4 and len(result.err.strip().splitlines()) == 1
+    assert not (workdir / "models" / "m2m100_418M" / "config.json").exists()

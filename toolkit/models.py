@@ -82,12 +82,14 @@ class ResolvedModel:
 
 
 def resolve(model: str | None) -> ResolvedModel:
-    """Resolve `--model`: an existing folder, a registry name, or a hub id (owner/name)."""
+    """Resolve a model reference: an existing folder, a registry name, or a hub id (owner/name)."""
     requested = model or DEFAULT_MODEL
     path = Path(requested).expanduser()
     if path.exists():
         if not path.is_dir():
-            raise UsageError(f"--model {requested}: expected a model folder, got a file")
+            raise UsageError(
+                f"{{model}} {requested}: expected a model folder, got a file", options=["model"]
+            )
         return ResolvedModel(requested, path, None)
     entries = registry()
     entry = entries.get(requested) or next(
@@ -105,19 +107,63 @@ def resolve(model: str | None) -> ResolvedModel:
     if "/" in requested and not requested.startswith((".", "/", "~")) and requested.count("/") == 1:
         return ResolvedModel(requested, None, requested)
     raise UsageError(
-        f"--model {requested}: no such folder, and not a known model name "
-        f"({', '.join(sorted(entries))}) or hub id (owner/name)"
+        f"{{model}} {requested}: no such folder, and not a known model name "
+        f"({', '.join(sorted(entries))}) or hub id (owner/name)",
+        options=["model"],
     )
 
 
-def offline_message(hub_id: str) -> str:
+def offline_error(hub_id: str) -> ModelError:
+    """The error for a hub model this machine does not have (translation never downloads)."""
     name = hub_id.split("/")[-1]
-    return (
+    return ModelError(
         f"model '{hub_id}' is not available on this machine (no network, not downloaded): "
         f"run `mekong models pull {name}` on a connected machine and copy models/{name} here, "
-        "or pass --model PATH to a local model folder "
-        "(`mekong models build-tiny` makes a test model for trying the pipeline)"
+        "or pass {model} PATH to a local model folder "
+        "(`mekong models build-tiny` makes a test model for trying the pipeline)",
+        options=["model"],
     )
+
+
+def vocabulary_glossaries(given: list[Path] | None = None) -> list[Path]:
+    """The glossaries whose terms a built or converted model must cover: those given, else the
+    project's glossaries/*.tsv (in the working folder)."""
+    return list(given or ()) or sorted(Path("glossaries").glob("*.tsv"))
+
+
+def pull_target(name: str, dest: Path | None = None) -> tuple[str, Path]:
+    """(hub id, folder) a pull of `name` downloads: a registry name or a hub id (owner/name);
+    the folder is `dest`, else models/NAME (the registry name, or the hub id's last part)."""
+    entries = registry()
+    entry = entries.get(name) or next((e for e in entries.values() if e.hub_id == name), None)
+    hub_id = entry.hub_id if entry else (name if name.count("/") == 1 else None)
+    if not hub_id:
+        raise UsageError(f"unknown model '{name}': see `mekong models list`")
+    return hub_id, dest or models_dir() / (entry.name if entry else hub_id.split("/")[-1])
+
+
+# What a pull downloads: configuration, tokenizer and safetensors weights (no pickles).
+PULL_PATTERNS = ("*.json", "*.model", "*.safetensors", "*.txt")
+
+
+def pull(name: str, dest: Path | None = None) -> tuple[str, Path]:
+    """Download `name` from the Hugging Face hub (the only place Mekong downloads a model).
+
+    Returns (hub id, folder); no network is a ModelError that says what to do instead."""
+    hub_id, target = pull_target(name, dest)
+    try:
+        from huggingface_hub import snapshot_download
+        from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
+    except ImportError as exc:  # pragma: no cover - declared dependency
+        raise ModelError(f"huggingface_hub is needed to pull models ({exc})") from None
+    try:
+        snapshot_download(hub_id, local_dir=str(target), allow_patterns=list(PULL_PATTERNS))
+    except (LocalEntryNotFoundError, HfHubHTTPError, OSError) as exc:
+        raise ModelError(
+            f"cannot download {hub_id} ({exc.__class__.__name__}): this machine has no access to "
+            "the Hugging Face hub; pull on a connected machine and copy the folder here"
+        ) from None
+    return hub_id, target
 
 
 def read_marker(path: Path) -> dict[str, object]:

@@ -69,7 +69,7 @@ def run(argv: list[str] | None = None) -> int:
     except MekongError as exc:
         if debug:
             raise
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(f"error: {exc.phrase(flag_of)}", err=True)
         return exc.exit_code
     except typer.Exit as exc:
         return exc.exit_code
@@ -91,6 +91,11 @@ def run(argv: list[str] | None = None) -> int:
         typer.echo(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
         return 1
     return code if isinstance(code, int) else 0
+
+
+def flag_of(option: str) -> str:
+    """The flag of a library option named in an error (`no_glossary` -> `--no-glossary`)."""
+    return "--" + option.replace("_", "-")
 
 
 def _show_usage_error(exc: Exception) -> None:

@@ -11,7 +11,6 @@ import typer
 
 from toolkit.cli import options as opts
 from toolkit.cli.app import app
-from toolkit.errors import UsageError
 
 
 def _term_rows(glossary: Any, src_lines: list[str], hyp_lines: list[str], src: str, tgt: str):
@@ -25,14 +24,6 @@ def _term_rows(glossary: Any, src_lines: list[str], hyp_lines: list[str], src: s
     return rows
 
 
-def _load_glossary(path: Path) -> Any:
-    try:
-        from toolkit.glossary import load_glossary
-    except ImportError:
-        raise UsageError("--glossary: the glossary module is not available") from None
-    return load_glossary(path)
-
-
 @app.command("check")
 def check_command(
     src_file: Path = typer.Argument(..., help="Source text, one segment a line."),
@@ -40,8 +31,8 @@ def check_command(
     src: str = opts.SRC,
     tgt: str = opts.TGT,
     fmt: str = opts.format_option(opts.LINE_FORMATS, "text", "jsonl: with all signals."),
-    glossary: Path | None = typer.Option(
-        None, "--glossary", "-g", help="Glossary (.tsv .csv .tbx) to verify terms against."
+    glossary: Path | None = opts.glossary_option(
+        "Glossary (.tsv .csv .tbx) to verify terms against."
     ),
     kiwi: str | None = typer.Option(
         None, "--kiwi", help="Local CometKiwi model folder (needs unbabel-comet)."
@@ -59,10 +50,11 @@ def check_command(
     from toolkit.quality.lines import read_aligned
     from toolkit.translate import check_languages
 
-    opts.check_choice("--format", fmt, opts.LINE_FORMATS)
     src_code, (tgt_code,) = check_languages(src, [tgt])
     src_lines, hyp_lines = read_aligned([src_file, hyp_file], encoding)
-    gloss = _load_glossary(glossary) if glossary else None
+    from toolkit.glossary import load_glossary
+
+    gloss = load_glossary(glossary) if glossary else None
     term_rows = _term_rows(gloss, src_lines, hyp_lines, src_code, tgt_code)
     kiwi_scores: list[float | None] = [None] * len(src_lines)
     if kiwi:

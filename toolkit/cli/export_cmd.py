@@ -11,7 +11,6 @@ import typer
 from toolkit.cli import options as opts
 from toolkit.cli.app import app
 from toolkit.errors import UsageError
-from toolkit.files import STDIO, check_output, is_stdio, write_output
 
 if TYPE_CHECKING:
     import polars as pl
@@ -53,6 +52,8 @@ def write_exports(
     Every file is checked first (never an input or a store file; an existing one only with
     --force), so a refused export writes nothing at all.
     """
+    from toolkit.files import check_output, write_output
+
     for path in files:
         check_output(path, inputs, force, stores)
     for path, data in files.items():
@@ -81,6 +82,7 @@ def export_command(
     Example: mekong export speech -f xliff12 --tgt km -o speech.km.xlf
     """
     from toolkit import store
+    from toolkit.files import STDIO, is_stdio, write_output
     from toolkit.store.exports import export_files, export_frame, select_rows
     from toolkit.store.formats import get_format
 

@@ -6,21 +6,18 @@ refused and the file stays as it was. Writes are atomic and keep row order and c
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from toolkit.cli import options as opts
 from toolkit.cli.app import app
 from toolkit.errors import UsageError
-from toolkit.files import STDIO, check_output, is_stdio, write_output
-from toolkit.glossary import Glossary, load_glossary, save
-from toolkit.glossary.base import DEFAULT_COLUMNS, LANGS, Concept
-from toolkit.glossary.edit import editing
-from toolkit.glossary.fileio import FORMATS, dumps, format_of, require_default
-from toolkit.glossary.lint import lint
+
+if TYPE_CHECKING:
+    from toolkit.glossary import Glossary
 
 glossary_app = typer.Typer(help="Maintain term bases (glossaries/*.tsv) and find terms in texts.")
 app.add_typer(glossary_app, name="glossary")
@@ -29,10 +26,14 @@ GLOSSARY_OPT = opts.GLOSSARY
 
 
 def _path(glossary: Path | None) -> Path:
+    from toolkit.glossary.fileio import require_default
+
     return glossary if glossary is not None else require_default()
 
 
 def _load(glossary: Path | None) -> Glossary:
+    from toolkit.glossary import load_glossary
+
     return load_glossary(_path(glossary))
 
 
@@ -103,29 +104,12 @@ def add_command(
     Example: mekong glossary add un-women-full --type institution --source "unwomen.org"
     --en "UN Women" --km ... --lo ... --th ... --vi ... --dnt
     """
+    from toolkit.glossary.edit import editing, new_concept
+
+    cells = dict(id=concept_id, type=type_, status=status, source=source, note=note)
+    cells |= {"en": en, "km": km, "lo": lo, "th": th, "vi": vi, "dnt": "yes" if dnt else ""}
     with editing(_path(glossary)) as g:
-        cells = {c: "" for c in g.columns}
-        values = {"en": en, "km": km, "lo": lo, "th": th, "vi": vi}
-        cells.update(id=concept_id, type=type_, status=status, source=source)
-        cells.update({lang: _clean(v) for lang, v in values.items() if lang in g.columns})
-        if "dnt" in g.columns:
-            cells["dnt"] = "yes" if dnt else ""
-        if "note" in g.columns:
-            cells["note"] = _clean(note)
-        for item in forbidden:
-            lang, sep, variant = item.partition("=")
-            column = f"forbidden_{lang.strip()}"
-            if not sep or column not in DEFAULT_COLUMNS:
-                raise UsageError(
-                    f"--forbidden {item!r}: use LANG=VARIANT with LANG in {' '.join(LANGS)}"
-                )
-            if column not in g.columns:
-                raise UsageError(f"{g.name} has no column {column}")
-            cells[column] = " | ".join(filter(None, [cells[column], _clean(variant)]))
-        missing = [lang for lang, v in values.items() if v and lang not in g.columns]
-        if missing:
-            raise UsageError(f"{g.name} has no '{missing[0]}' column")
-        g.add(Concept(cells))
+        g.add(new_concept(g, cells, forbidden))
     typer.echo(f"added {concept_id} to {g.name}")
 
 
@@ -140,6 +124,8 @@ def set_command(
 
     Example: mekong glossary set country-vn status verified
     """
+    from toolkit.glossary.edit import editing
+
     with editing(_path(glossary)) as g:
         g.set(concept_id, column, _clean(value))
     typer.echo(f"{concept_id}.{column} = {_clean(value)}")
@@ -154,6 +140,8 @@ def remove_command(
 
     Example: mekong glossary remove title-samdech
     """
+    from toolkit.glossary.edit import editing
+
     with editing(_path(glossary), check=False) as g:
         g.remove(concept_id)
     typer.echo(f"removed {concept_id} from {g.name}")
@@ -167,6 +155,8 @@ def lint_command(
 
     Example: mekong glossary lint glossaries/legal-institutional.tsv
     """
+    from toolkit.glossary.lint import lint
+
     g = _load(file)
     found = lint(g)
     for problem in found:
@@ -191,9 +181,10 @@ def find_command(
     Positions index the normalised document text (NFC, zero-width characters removed).
     Example: mekong glossary find speech.txt --lang en
     """
+    import json
+
     from toolkit import documents, languages
 
-    opts.check_choice("--format", fmt, opts.LINE_FORMATS)
     code = languages.get(lang).code
     g = _load(glossary)
     doc = documents.read(file, encoding=encoding)
@@ -215,36 +206,28 @@ def import_command(
         ..., help="File to import (.tsv, .csv, .tbx: TBX v3 or v2, detected; '-': stdin)."
     ),
     glossary: Path | None = GLOSSARY_OPT,
-    fmt: str | None = opts.format_option(FORMATS, None, "Default: by the file's suffix."),
+    fmt: str | None = opts.format_option(
+        opts.GLOSSARY_FORMATS, None, "Default: by the file's suffix."
+    ),
     force: bool = typer.Option(False, "--force", help="Write even if lint finds new problems."),
 ) -> None:
     """Merge concepts into a glossary: same id replaces the row in place, new ids go last.
 
     Example: mekong glossary import partner-terms.tbx -g glossaries/legal-institutional.tsv
     """
+    from toolkit.glossary import load_glossary
+    from toolkit.glossary.edit import editing, merge
+
     target = _path(glossary)
     with editing(target, force=force, create=True) as g:
-        incoming = load_glossary(source, fmt)
-        added = replaced = 0
-        for concept in incoming.concepts:
-            for column, value in concept.cells.items():
-                if value and column not in g.columns:
-                    g.columns = [c for c in DEFAULT_COLUMNS if c in g.columns or c == column]
-            cells = {c: concept.cells.get(c, "") for c in g.columns}
-            existing = g.get(concept.id)
-            if existing is not None:
-                existing.cells = cells
-                replaced += 1
-            else:
-                g.add(Concept(cells))
-                added += 1
+        added, replaced = merge(g, load_glossary(source, fmt))
     typer.echo(f"{target}: {added} added, {replaced} replaced from {source}")
 
 
 @glossary_app.command("export")
 def export_command(
     glossary: Path | None = GLOSSARY_OPT,
-    fmt: str = opts.format_option(FORMATS, None),
+    fmt: str | None = opts.format_option(opts.GLOSSARY_FORMATS, None),
     output: Path | None = opts.output_option("Output file (default or '-': standard output)."),
     out_alias: Path | None = opts.OUT_ALIAS,
     force: bool = opts.FORCE,
@@ -253,10 +236,14 @@ def export_command(
 
     Example: mekong glossary export --format tbx -o legal-institutional.tbx
     """
+    from toolkit.files import STDIO, check_output, is_stdio, write_output
+    from toolkit.glossary import dumps, save
+    from toolkit.glossary.formats import get_format
+
     out = opts.pick(output, out_alias)
     if fmt is None:
-        raise UsageError(f"missing option --format ({', '.join(FORMATS)})")
-    kind = format_of(Path(f"x.{fmt}"), fmt)
+        raise UsageError(f"missing option --format ({', '.join(opts.GLOSSARY_FORMATS)})")
+    kind = get_format(fmt).name
     if out is not None:
         check_output(out, [_path(glossary)], force)
     g = _load(glossary)

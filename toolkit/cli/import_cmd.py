@@ -9,7 +9,6 @@ import typer
 from toolkit.cli import options as opts
 from toolkit.cli.app import app
 from toolkit.cli.export_cmd import warn_missing_targets, write_exports
-from toolkit.files import STDIO, check_output
 
 
 @app.command("import-review")
@@ -45,7 +44,7 @@ def import_review_command(
 
 @app.command("export-tm")
 def export_tm_command(
-    fmt: str = opts.format_option(("tmx",), "tmx", "The format CAT tools share."),
+    fmt: str = opts.format_option(opts.TmFormat, "tmx", "The format CAT tools share."),
     out: Path | None = opts.output_option("Output file (default or '-': standard output)."),
     store_dir: Path = opts.STORE,
     tgt: str | None = opts.TGT_FILTER,
@@ -55,10 +54,10 @@ def export_tm_command(
 
     Example: mekong export-tm --format tmx -o mekong-tm.tmx
     """
+    from toolkit.files import STDIO, check_output
     from toolkit.review.imports import tm_frame
     from toolkit.store.exports import export_frame
 
-    opts.check_choice("--format", fmt, ("tmx",))
     target = out or Path(STDIO)
     check_output(target, [], force, [store_dir])
     frame = tm_frame(store_dir, tgt)

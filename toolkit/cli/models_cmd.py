@@ -8,8 +8,7 @@ import typer
 
 from toolkit.cli import options as opts
 from toolkit.cli.app import app
-from toolkit.errors import ModelError, UsageError
-from toolkit.models import models_dir, read_marker, registry
+from toolkit.errors import UsageError
 
 models_app = typer.Typer(help="Manage translation models (registry: models/registry.toml).")
 app.add_typer(models_app, name="models")
@@ -21,6 +20,8 @@ def list_models() -> None:
 
     Example: mekong models list
     """
+    from toolkit.models import models_dir, read_marker, registry
+
     for name, entry in sorted(registry().items()):
         local = models_dir() / name
         state = "local" if local.is_dir() else "not downloaded"
@@ -45,36 +46,17 @@ def pull(
 
     Example: mekong models pull nllb-200-distilled-600M
     """
-    entries = registry()
-    entry = entries.get(name) or next((e for e in entries.values() if e.hub_id == name), None)
-    hub_id = entry.hub_id if entry else (name if name.count("/") == 1 else None)
-    if not hub_id:
-        raise UsageError(f"unknown model '{name}': see `mekong models list`")
-    target = dest or models_dir() / (entry.name if entry else hub_id.split("/")[-1])
-    try:
-        from huggingface_hub import snapshot_download
-        from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
-    except ImportError as exc:  # pragma: no cover - declared dependency
-        raise ModelError(f"huggingface_hub is needed to pull models ({exc})") from None
-    try:
-        snapshot_download(
-            hub_id,
-            local_dir=str(target),
-            allow_patterns=["*.json", "*.model", "*.safetensors", "*.txt"],
-        )
-    except (LocalEntryNotFoundError, HfHubHTTPError, OSError) as exc:
-        raise ModelError(
-            f"cannot download {hub_id} ({exc.__class__.__name__}): this machine has no access to "
-            "the Hugging Face hub; pull on a connected machine and copy the folder here"
-        ) from None
+    from toolkit.models import pull as pull_model
+
+    hub_id, target = pull_model(name, dest)
     typer.echo(f"downloaded {hub_id} into {target}")
 
 
 @models_app.command("build-tiny")
 def build_tiny_command(
     out: Path = typer.Argument(Path("models/tiny-nllb"), help="Output folder."),
-    glossary: list[Path] = typer.Option(
-        [], "--glossary", "-g", help="Glossary files whose terms the tokenizer must cover."
+    glossary: list[Path] = opts.glossary_option(
+        "Glossary files whose terms the tokenizer must cover.", []
     ),
 ) -> None:
     """Build the tiny random-weight test model (its translations are meaningless).
@@ -82,8 +64,9 @@ def build_tiny_command(
     Example: mekong models build-tiny models/tiny-nllb
     """
     from toolkit.engines.tiny import build_tiny
+    from toolkit.models import vocabulary_glossaries
 
-    extra = list(glossary) or sorted(Path("glossaries").glob("*.tsv"))
+    extra = vocabulary_glossaries(glossary)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -124,11 +107,8 @@ def convert_command(
     output: Path | None = opts.output_option("Output folder (default models/NAME-ct2)."),
     out_alias: Path | None = opts.OUT_ALIAS,
     force: bool = opts.force_option("Replace an existing output folder."),
-    glossary: list[Path] = typer.Option(
-        [],
-        "--glossary",
-        "-g",
-        help="Glossaries whose terms the output vocabulary maps keep (default glossaries/*.tsv).",
+    glossary: list[Path] = opts.glossary_option(
+        "Glossaries whose terms the output vocabulary maps keep (default glossaries/*.tsv).", []
     ),
 ) -> None:
     """Convert a model for the ctranslate2 engine (`mekong translate --engine ctranslate2`).
@@ -139,10 +119,10 @@ def convert_command(
     Example: mekong models convert nllb-200-distilled-600M --quantization int8
     """
     from toolkit.engines.convert import convert_model
-    from toolkit.models import resolve
+    from toolkit.models import read_marker, resolve, vocabulary_glossaries
 
     out = opts.pick(output, out_alias)
-    glossaries = list(glossary) or sorted(Path("glossaries").glob("*.tsv"))
+    glossaries = vocabulary_glossaries(glossary)
     target = convert_model(resolve(name), out, quantization, force, glossaries)
     note = " (TEST MODEL: random weights)" if read_marker(target) else ""
     typer.echo(f"converted {name} into {target} ({quantization}){note}")

@@ -7,14 +7,115 @@ before the names were unified) stays as a hidden alias so old scripts keep worki
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from toolkit.errors import UsageError
+from toolkit.errors import UsageError, choices_error
 
+
+# -- the choice sets, one Enum each: the options below list them in --help and refuse any other
+# value in one line (`--format xml: choose one of text, jsonl`, exit 2) through `checked`. They
+# are named here so `--help` loads no library; tests check that they match the library's.
+class Lang(StrEnum):
+    """The five languages (toolkit.languages.SUPPORTED). Language options stay plain strings:
+    the library also takes NLLB/M2M codes (khm_Khmr) and any case, and says what it supports."""
+
+    en = "en"
+    km = "km"
+    lo = "lo"
+    th = "th"
+    vi = "vi"
+
+
+class Engine(StrEnum):
+    """Translation engines (toolkit.engines.load_engine)."""
+
+    transformers = "transformers"
+    ctranslate2 = "ctranslate2"
+
+
+class Device(StrEnum):
+    """Where the model runs; `auto` picks CUDA when there is one."""
+
+    auto = "auto"
+    cpu = "cpu"
+    cuda = "cuda"
+
+
+class LineFormat(StrEnum):
+    """Output of the commands that print one record a line."""
+
+    text = "text"
+    jsonl = "jsonl"
+
+
+class StoreFormat(StrEnum):
+    """The store's exchange formats (toolkit.store.formats.FORMATS)."""
+
+    tsv = "tsv"
+    tmx = "tmx"
+    xliff = "xliff"
+    xliff12 = "xliff12"
+    xlsx = "xlsx"
+
+
+class GlossaryFormat(StrEnum):
+    """Glossary file formats (toolkit.glossary.formats.FORMATS); tbx: v3, tbx2: v2 (martif)."""
+
+    tsv = "tsv"
+    csv = "csv"
+    tbx = "tbx"
+    tbx2 = "tbx2"
+
+
+class ReportFormat(StrEnum):
+    """`mekong score`: a readable report or one JSON object."""
+
+    text = "text"
+    json = "json"
+
+
+class TmFormat(StrEnum):
+    """`mekong export-tm`: the format CAT tools share."""
+
+    tmx = "tmx"
+
+
+def names(choices: Sequence[str] | type[StrEnum]) -> tuple[str, ...]:
+    return tuple(str(c) for c in choices)
+
+
+def checked(option: str, choices: Sequence[str] | type[StrEnum]) -> Callable[[Any], Any]:
+    """A typer callback: the value if it is one of `choices`, else the usage error (exit 2)."""
+    allowed = names(choices)
+
+    def check(value: str | None) -> str | None:
+        if value is not None and value not in allowed:
+            raise choices_error(option, value, allowed)
+        return value
+
+    return check
+
+
+def choice_option(
+    option: str, choices: Sequence[str] | type[StrEnum], default: str | None, help_text: str
+) -> Any:
+    """`--OPTION` that takes one of `choices` (listed as its metavar in --help)."""
+    flag = "--" + option.replace("_", "-")
+    return typer.Option(
+        default,
+        flag,
+        help=help_text,
+        metavar="|".join(names(choices)),
+        callback=checked(option, choices),
+    )
+
+
+LANGS = " ".join(names(Lang))
 DEFAULT_STORE = Path("aligned")
 
 STORE = typer.Option(DEFAULT_STORE, "--store", help="Store folder (aligned segments).")
@@ -22,33 +123,41 @@ STORE = typer.Option(DEFAULT_STORE, "--store", help="Store folder (aligned segme
 OUT_ALIAS = typer.Option(None, "--out", hidden=True)
 
 
-def lang_option(help_text: str = "Language (en km lo th vi).", default: Any = ...) -> Any:
+def lang_option(help_text: str = f"Language ({LANGS}).", default: Any = ...) -> Any:
     """`-l/--lang`: the one language of a command that works on a single language."""
     return typer.Option(default, "--lang", "-l", help=help_text)
 
 
-SRC = typer.Option(..., "--src", help="Source language (en km lo th vi).")
-TGT = typer.Option(..., "--tgt", help="Target language (en km lo th vi).")
+SRC = typer.Option(..., "--src", help=f"Source language ({LANGS}).")
+TGT = typer.Option(..., "--tgt", help=f"Target language ({LANGS}).")
 TGTS = typer.Option(..., "--tgt", help="Target languages, comma-separated: km,lo,th,vi.")
 TGT_FILTER = typer.Option(None, "--tgt", help="Only this target language.")
 ENCODING = typer.Option(
     None, "--encoding", help="Input encoding if not UTF-8/16 (e.g. cp874 for legacy Thai)."
 )
-GLOSSARY = typer.Option(
-    None, "--glossary", "-g", help="Glossary (.tsv .csv .tbx); default: the shipped one."
-)
+
+
+def glossary_option(
+    help_text: str = "Glossary (.tsv .csv .tbx); default: the shipped one.", default: Any = None
+) -> Any:
+    """`-g/--glossary`: a glossary file (or, with default [], several)."""
+    return typer.Option(default, "--glossary", "-g", help=help_text)
+
+
+GLOSSARY = glossary_option()
 DOC_ID = typer.Option(None, "--doc-id", help="Document id (default: from the file name).")
 MODEL = typer.Option(
     None, "--model", help="Registry name, hub id or local folder (default NLLB-200 600M)."
 )
-ENGINE = typer.Option("transformers", "--engine", help="transformers or ctranslate2.")
+
+
+ENGINE = choice_option("engine", Engine, Engine.transformers.value, "Translation engine.")
 BEAM = typer.Option(4, "--beam", min=1, max=16, help="Beam size.")
-DEVICE = typer.Option("auto", "--device", help="auto, cpu or cuda.")
-DEVICES = ("auto", "cpu", "cuda")
-# The store's export formats (toolkit.store.formats.EXPORT_FORMATS, which imports polars), named
-# here so `--help` loads no library; tests/test_cli_contract.py checks that the two agree.
-EXPORT_FORMATS = ("tsv", "tmx", "xliff", "xliff12", "xlsx")
-LINE_FORMATS = ("text", "jsonl")
+DEVICE = choice_option("device", Device, Device.auto.value, "Where the model runs.")
+DEVICES = names(Device)
+EXPORT_FORMATS = names(StoreFormat)
+LINE_FORMATS = names(LineFormat)
+GLOSSARY_FORMATS = names(GlossaryFormat)
 
 
 def output_option(help_text: str = "Output file ('-': standard output).") -> Any:
@@ -64,10 +173,19 @@ def force_option(help_text: str = "Replace an existing output file.") -> Any:
 FORCE = force_option()
 
 
-def format_option(choices: Sequence[str], default: str | None, detail: str = "") -> Any:
-    """`-f/--format` with the command's choices in its help (checked by `check_choice`)."""
-    text = f"One of: {', '.join(choices)}." + (f" {detail}" if detail else "")
-    return typer.Option(default, "--format", "-f", help=text)
+def format_option(
+    choices: Sequence[str] | type[StrEnum], default: str | None, detail: str = ""
+) -> Any:
+    """`-f/--format`: one of the command's `choices` (listed in --help, checked on parse)."""
+    text = f"One of: {', '.join(names(choices))}." + (f" {detail}" if detail else "")
+    return typer.Option(
+        default,
+        "--format",
+        "-f",
+        help=text,
+        metavar="|".join(names(choices)),
+        callback=checked("format", choices),
+    )
 
 
 def check_choice(option: str, value: str, choices: Sequence[str]) -> str:

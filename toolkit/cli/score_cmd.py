@@ -16,7 +16,7 @@ def score_command(
     hyp_file: Path = typer.Argument(..., help="Translations, one segment a line."),
     ref_files: list[Path] = typer.Argument(..., help="One or more line-aligned references."),
     lang: str = opts.lang_option("Language of the translations."),
-    fmt: str = opts.format_option(("text", "json"), "text"),
+    fmt: str = opts.format_option(opts.ReportFormat, "text"),
     as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
     encoding: str | None = opts.ENCODING,
 ) -> None:
@@ -28,7 +28,7 @@ def score_command(
     from toolkit.quality.lines import read_aligned
     from toolkit.quality.metrics import corpus_scores
 
-    as_json = as_json or opts.check_choice("--format", fmt, ("text", "json")) == "json"
+    as_json = as_json or fmt == opts.ReportFormat.json.value
     code = languages.get(lang).code
     hyps, *refs = read_aligned([hyp_file, *ref_files], encoding)
     results = corpus_scores(hyps, refs, code)

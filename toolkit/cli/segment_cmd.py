@@ -30,7 +30,6 @@ def segment_command(
     from toolkit import documents, languages
     from toolkit.segment import segment
 
-    opts.check_choice("--format", fmt, opts.LINE_FORMATS)
     doc = documents.read(file, encoding=encoding)
     code = lang
     if lang == "auto":

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.engines.base import TEST_MODEL_MARKER
-from toolkit.errors import ModelError, UsageError
-from toolkit.models import ResolvedModel, models_dir, offline_message, staged_folder
+from toolkit.errors import ModelError, UsageError, choices_error
+from toolkit.models import ResolvedModel, models_dir, offline_error, staged_folder
 
 QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int16", "float16", "bfloat16", "float32")
 TOKENIZER_FILES = (
@@ -61,7 +61,7 @@ def convert_model(
     The engine then decodes over the kept pieces only: its log-probabilities are normalised
     over them (slightly higher than over the whole vocabulary)."""
     if quantization not in QUANTIZATIONS:
-        raise UsageError(f"--quantization {quantization}: choose one of {', '.join(QUANTIZATIONS)}")
+        raise choices_error("quantization", quantization, QUANTIZATIONS)
     try:
         from ctranslate2.converters import TransformersConverter
     except ImportError as exc:
@@ -72,16 +72,22 @@ def convert_model(
 
     source = model.local_path
     if source is None:
-        raise ModelError(offline_message(str(model.hub_id)))
+        raise offline_error(str(model.hub_id))
     if is_ct2_folder(source):
         raise UsageError(f"{source} is already a CTranslate2 model")
     if not (source / "config.json").is_file():
         raise ModelError(f"{source} is not a transformers model folder (no config.json)")
     target = out or default_output(model)
-    if source.resolve().is_relative_to(target.resolve()):  # --force would delete the input
-        raise UsageError(f"--output {target}: holds the model being converted; choose another")
+    if source.resolve().is_relative_to(target.resolve()):  # force would delete the input
+        raise UsageError(
+            f"{{output}} {target}: holds the model being converted; choose another",
+            options={"output": "out"},
+        )
     if target.exists() and not force:
-        raise UsageError(f"{target} already exists: pass --force to replace it")
+        raise UsageError(
+            f"{target} already exists: pass {{force}} to replace it",
+            options={"force": "force=True"},
+        )
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -19,7 +19,7 @@ from toolkit.engines.base import (
 )
 from toolkit.engines.batching import Budget, Row, run_batches
 from toolkit.engines.ct2_place import EOS, CT2Placement, Output
-from toolkit.errors import ModelError, UsageError
+from toolkit.errors import ModelError, choices_error, no_cuda_error
 from toolkit.models import ResolvedModel, models_dir
 
 VMAP_FILE = "vmap.txt"  # CTranslate2 reads it from the model folder (`use_vmap`)
@@ -52,9 +52,9 @@ def pick_ct2_device(device: str) -> str:
     if device == "auto":
         return "cuda" if has_cuda else "cpu"
     if device == "cuda" and not has_cuda:
-        raise ModelError("--device cuda: no CUDA device is available (use --device cpu)")
+        raise no_cuda_error()
     if device not in ("cpu", "cuda"):
-        raise UsageError(f"--device {device}: choose auto, cpu or cuda")
+        raise choices_error("device", device, ("auto", "cpu", "cuda"))
     return device
 
 

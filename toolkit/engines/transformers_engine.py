@@ -10,8 +10,8 @@ from toolkit import languages
 from toolkit.engines.base import AT_LIMIT, EngineInfo, Hypothesis, TermConstraint
 from toolkit.engines.batching import Budget, run_batches
 from toolkit.engines.transformers_place import SpanPlacement
-from toolkit.errors import ModelError
-from toolkit.models import ResolvedModel, offline_message
+from toolkit.errors import ModelError, no_cuda_error
+from toolkit.models import ResolvedModel, offline_error
 
 
 def _quiet_transformers() -> None:
@@ -27,7 +27,7 @@ def pick_device(device: str) -> str:
     if device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
     if device == "cuda" and not torch.cuda.is_available():
-        raise ModelError("--device cuda: no CUDA device is available (use --device cpu)")
+        raise no_cuda_error()
     return device
 
 
@@ -62,7 +62,7 @@ class TransformersEngine(SpanPlacement):
             self.model = AutoModelForSeq2SeqLM.from_pretrained(source, local_files_only=True)
         except OSError as exc:
             if model.hub_id:
-                raise ModelError(offline_message(model.hub_id)) from None
+                raise offline_error(model.hub_id) from None
             raise ModelError(f"cannot load model from {source}: {_first_line(exc)}") from None
         except (ValueError, KeyError) as exc:
             raise ModelError(

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from toolkit.errors import GlossaryError
 from toolkit.glossary.cells import check_value
@@ -172,7 +174,7 @@ class Glossary:
             digest.update(b"\x1d")
         return digest.hexdigest()[:12]
 
-    # -- editing (callers save with toolkit.glossary.formats.save) -----------------------
+    # -- editing (callers save with toolkit.glossary.fileio.save) -----------------------
     def add(self, concept: Concept) -> None:
         if not concept.id:
             raise GlossaryError(f"{self.name}: a concept needs an id")
@@ -231,3 +233,26 @@ def unknown_column_message(column: str) -> str:
     if len(base) in (2, 3) and base.isalpha() and base not in LANGS:
         return f"unknown language column '{column}' (languages are {', '.join(LANGS)})"
     return f"unknown column '{column}' (known: {', '.join(DEFAULT_COLUMNS)})"
+
+
+class GlossaryFormat(ABC):
+    """One glossary file format (registered in `toolkit.glossary.formats`).
+
+    `read` turns a file's bytes into a Glossary or raises GlossaryError naming the file (and
+    row); `write` gives the file's text. tests/test_formats_contract.py runs the same suite over
+    every registered format.
+    """
+
+    name: ClassVar[str]
+    # file suffixes that select this format when none is named (empty: only by its name)
+    extensions: ClassVar[tuple[str, ...]] = ()
+    # comment lines and the file's own column order survive a load and save
+    keeps_layout: ClassVar[bool] = False
+
+    @abstractmethod
+    def read(self, data: bytes, name: str, path: Path | None = None) -> Glossary:
+        """The glossary in `data` (`name`: how messages call the file)."""
+
+    @abstractmethod
+    def write(self, glossary: Glossary) -> str:
+        """The file text of `glossary` (its cells already checked by the caller)."""

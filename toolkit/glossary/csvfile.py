@@ -7,8 +7,8 @@ import io
 from pathlib import Path
 
 from toolkit.errors import GlossaryError
-from toolkit.glossary.base import Concept, Glossary, Line
-from toolkit.glossary.tsv import check_header
+from toolkit.glossary.base import Concept, Glossary, GlossaryFormat, Line
+from toolkit.glossary.tsv import check_header, decode_text
 
 
 def parse(text: str, name: str, path: Path | None = None) -> Glossary:
@@ -38,3 +38,16 @@ def dumps(glossary: Glossary) -> str:
     for concept in glossary.concepts:
         writer.writerow([concept.cells.get(c, "") for c in glossary.columns])
     return buffer.getvalue()
+
+
+class CsvFormat(GlossaryFormat):
+    """Spreadsheet exchange: the TSV's columns, RFC 4180 quoting."""
+
+    name = "csv"
+    extensions = (".csv",)
+
+    def read(self, data: bytes, name: str, path: Path | None = None) -> Glossary:
+        return parse(decode_text(data, name), name, path)
+
+    def write(self, glossary: Glossary) -> str:
+        return dumps(glossary)

@@ -7,13 +7,13 @@ problems leaves the file unchanged, and a failed change writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from toolkit.errors import GlossaryError
+from toolkit.errors import GlossaryError, UsageError
 from toolkit.files import exclusive
-from toolkit.glossary.base import Glossary
+from toolkit.glossary.base import DEFAULT_COLUMNS, LANGS, VARIANT_SEP, Concept, Glossary, nfc
 from toolkit.glossary.cells import check_concepts
 from toolkit.glossary.fileio import load_glossary, save
 from toolkit.glossary.lint import Problem, lint
@@ -37,6 +37,56 @@ def editing(
         if check:
             refuse_new_problems(glossary, before, force)
         save(glossary, path)
+
+
+def new_concept(
+    glossary: Glossary,
+    cells: Mapping[str, str],
+    forbidden: Sequence[str] = (),
+) -> Concept:
+    """A concept in `glossary`'s columns from `cells` (id, type, status, source, languages,
+    dnt, note), NFC and stripped; `forbidden` items are LANG=VARIANT. A value for a column the file
+    lacks is refused rather than dropped; empty values for missing columns are fine."""
+    row = {c: "" for c in glossary.columns}
+    for column, value in cells.items():
+        if not value:
+            continue
+        if column not in glossary.columns:
+            raise UsageError(f"{glossary.name} has no '{column}' column")
+        row[column] = nfc(value.strip())
+    for item in forbidden:
+        lang, sep, variant = item.partition("=")
+        column = f"forbidden_{lang.strip()}"
+        if not sep or column not in DEFAULT_COLUMNS:
+            raise UsageError(
+                f"{{forbidden}} {item!r}: use LANG=VARIANT with LANG in {' '.join(LANGS)}",
+                options=["forbidden"],
+            )
+        if column not in glossary.columns:
+            raise UsageError(f"{glossary.name} has no column {column}")
+        row[column] = VARIANT_SEP.join(filter(None, [row[column], nfc(variant.strip())]))
+    return Concept(row)
+
+
+def merge(glossary: Glossary, incoming: Glossary) -> tuple[int, int]:
+    """Merge `incoming` into `glossary`: a known id replaces its row in place, a new id goes
+    last, a column the target lacks is added in canonical order. Returns (added, replaced)."""
+    added = replaced = 0
+    for concept in incoming.concepts:
+        for column, value in concept.cells.items():
+            if value and column not in glossary.columns:
+                glossary.columns = [
+                    c for c in DEFAULT_COLUMNS if c in glossary.columns or c == column
+                ]
+        cells = {c: concept.cells.get(c, "") for c in glossary.columns}
+        existing = glossary.get(concept.id)
+        if existing is not None:
+            existing.cells = cells
+            replaced += 1
+        else:
+            glossary.add(Concept(cells))
+            added += 1
+    return added, replaced
 
 
 def refuse_new_problems(glossary: Glossary, before: list[Problem], force: bool = False) -> None:

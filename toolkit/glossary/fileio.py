@@ -6,28 +6,17 @@ from pathlib import Path
 
 from toolkit.errors import GlossaryError, InputError, UsageError
 from toolkit.files import atomic_write_bytes, display_name, is_stdio, read_input_bytes
-from toolkit.glossary import csvfile, tbx, tsv
 from toolkit.glossary.base import Glossary
 from toolkit.glossary.cells import check_concepts
+from toolkit.glossary.formats import NAMES, format_for, get_format
 
-FORMATS = ("tsv", "csv", "tbx", "tbx2")  # tbx: TBX v3; tbx2: TBX v2 (martif)
+FORMATS = NAMES  # tsv, csv, tbx (TBX v3), tbx2 (TBX v2, martif)
 MAX_BYTES = 20 * 1024 * 1024
 
 
 def format_of(path: Path, fmt: str | None = None) -> str:
-    """The format named by `fmt`, else by the file suffix (.tsv .csv .tbx/.xml)."""
-    if fmt:
-        if fmt not in FORMATS:
-            raise UsageError(f"--format {fmt}: choose one of {', '.join(FORMATS)}")
-        return fmt
-    suffix = path.suffix.lower().lstrip(".")
-    if suffix in ("tsv", "txt", "tab"):
-        return "tsv"
-    if suffix == "csv":
-        return "csv"
-    if suffix in ("tbx", "xml"):
-        return "tbx"
-    raise UsageError(f"{path}: unknown glossary format '.{suffix}' (use .tsv, .csv or .tbx)")
+    """The name of the format `fmt`, else of the one the file suffix selects."""
+    return format_for(path, fmt).name
 
 
 def load_glossary(path: str | Path, fmt: str | None = None) -> Glossary:
@@ -35,29 +24,23 @@ def load_glossary(path: str | Path, fmt: str | None = None) -> Glossary:
     p = Path(path)
     name = display_name(path)
     if is_stdio(path) and not fmt:
-        raise UsageError(f"a glossary on stdin needs --format ({', '.join(FORMATS)})")
-    kind = format_of(p, fmt)
+        raise UsageError(
+            f"a glossary on standard input needs {{format}} ({', '.join(NAMES)})",
+            options=["format"],
+        )
+    kind = format_for(p, fmt)
     try:
         data = read_input_bytes(path, MAX_BYTES, "glossary file")
     except InputError as exc:
-        raise GlossaryError(str(exc)) from None
-    origin = None if is_stdio(path) else p
-    if kind in ("tbx", "tbx2"):  # the version is detected from the root element
-        return tbx.parse(data, name, origin)
-    text = tsv.decode_text(data, name)
-    return (tsv if kind == "tsv" else csvfile).parse(text, name, origin)
+        raise GlossaryError(exc.message, options=exc.options) from None
+    return kind.read(data, name, None if is_stdio(path) else p)
 
 
 def dumps(glossary: Glossary, fmt: str) -> str:
     """The file text; refused (GlossaryError) when a cell holds a tab or control character."""
+    kind = get_format(fmt)
     check_concepts(glossary.concepts, glossary.name)
-    if fmt == "tsv":
-        return tsv.dumps(glossary)
-    if fmt == "csv":
-        return csvfile.dumps(glossary)
-    if fmt in ("tbx", "tbx2"):
-        return tbx.dumps(glossary, version=2 if fmt == "tbx2" else 3)
-    raise UsageError(f"--format {fmt}: choose one of {', '.join(FORMATS)}")
+    return kind.write(glossary)
 
 
 def save(glossary: Glossary, path: str | Path, fmt: str | None = None) -> Path:
@@ -99,7 +82,8 @@ def require_default() -> Path:
     if path is None:
         raise GlossaryError(
             "the shipped glossary glossaries/legal-institutional.tsv was not found; "
-            "pass --glossary FILE or --no-glossary"
+            "name a glossary file ({glossary}) or use none ({no_glossary})",
+            options={"glossary": "glossary=PATH", "no_glossary": "glossary=None"},
         )
     return path
 

@@ -261,12 +261,12 @@ def names_own_country(variant: str, scope: str, lang: str) -> bool:
 
 def resolve_jurisdiction(declared: str | None, text: str, lang: str) -> tuple[str | None, str]:
     """(jurisdiction, how): the declared one (validated), else the detected one, else None."""
-    from toolkit.errors import UsageError
+    from toolkit.errors import choices_error
 
     if declared:
         code = declared.strip().lower()
         if code not in JURISDICTIONS:
-            raise UsageError(f"--jurisdiction {declared}: choose one of {', '.join(JURISDICTIONS)}")
+            raise choices_error("jurisdiction", declared, JURISDICTIONS)
         return code, "declared"
     found = detect_jurisdiction(text, lang)
     return found, "detected from the document" if found else "none (scoped names are checked)"

@@ -16,7 +16,15 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from toolkit.errors import GlossaryError
-from toolkit.glossary.base import DEFAULT_COLUMNS, LANGS, VARIANT_SEP, Concept, Glossary, Line
+from toolkit.glossary.base import (
+    DEFAULT_COLUMNS,
+    LANGS,
+    VARIANT_SEP,
+    Concept,
+    Glossary,
+    GlossaryFormat,
+    Line,
+)
 
 NS = "urn:iso:std:iso:30042:ed-2"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -187,3 +195,25 @@ def _local(tag: str) -> str:
 
 def _all(element: ET.Element, tag: str) -> list[ET.Element]:
     return [e for e in element.iter() if _local(e.tag) == tag]
+
+
+class TbxFormat(GlossaryFormat):
+    """TBX-Basic v3 on export; either version on import (detected from the root element)."""
+
+    name = "tbx"
+    extensions = (".tbx", ".xml")
+    version = 3
+
+    def read(self, data: bytes, name: str, path: Path | None = None) -> Glossary:
+        return parse(data, name, path)
+
+    def write(self, glossary: Glossary) -> str:
+        return dumps(glossary, version=self.version)
+
+
+class Tbx2Format(TbxFormat):
+    """TBX v2 (`martif`), for tools that read only the 2008 version; chosen by name only."""
+
+    name = "tbx2"
+    extensions = ()
+    version = 2

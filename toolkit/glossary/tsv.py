@@ -10,6 +10,7 @@ from toolkit.glossary.base import (
     REQUIRED_COLUMNS,
     Concept,
     Glossary,
+    GlossaryFormat,
     Line,
     unknown_column_message,
 )
@@ -81,3 +82,17 @@ def dumps(glossary: Glossary) -> str:
         else:
             out.append(line.raw or "")
     return "\n".join(out) + "\n"
+
+
+class TsvFormat(GlossaryFormat):
+    """The native format; comments, blank lines and the column order are kept."""
+
+    name = "tsv"
+    extensions = (".tsv", ".txt", ".tab")
+    keeps_layout = True
+
+    def read(self, data: bytes, name: str, path: Path | None = None) -> Glossary:
+        return parse(decode_text(data, name), name, path)
+
+    def write(self, glossary: Glossary) -> str:
+        return dumps(glossary)
