@@ -75,7 +75,7 @@ def split(doc: Document, lang: str, presegmented: bool) -> list[Segment]:
 
 def read_mt_lines(path: Path, expected: int) -> list[str]:
     """A line-by-line translation of the source segments; the count must match."""
-    data = read_input_bytes(path, documents.MAX_BYTES, "file (--src-mt)")
+    data = read_input_bytes(path, documents.MAX_BYTES, "machine translation file")
     lines = documents.normalize(documents.decode(data, display_name(path))).split("\n")
     while lines and not lines[-1].strip():
         lines.pop()
@@ -83,9 +83,10 @@ def read_mt_lines(path: Path, expected: int) -> list[str]:
         non_blank = [line for line in lines if line.strip()]
         if len(non_blank) != expected:
             raise InputError(
-                f"{path}: --src-mt has {len(lines)} lines but the source has {expected} segments; "
-                "give one translated line per source segment (use --presegmented when the "
-                "source is one sentence per line)"
+                f"{path}: {{src_mt}} has {len(lines)} lines but the source has {expected} "
+                "segments; give one translated line per source segment (use {presegmented} "
+                "when the source is one sentence per line)",
+                options=["src_mt", "presegmented"],
             )
         lines = non_blank
     return [line.strip() for line in lines]
@@ -122,7 +123,9 @@ def align_documents(
     elif options.config.similarity != "ngram":
         mt, label, test_model = None, "none (cross-lingual embeddings)", False
     else:
-        raise UsageError("aligning needs an engine or a line-by-line translation (--src-mt)")
+        raise UsageError(
+            "aligning needs an engine or a line-by-line translation ({src_mt})", options=["src_mt"]
+        )
     aligner = DpAligner(options.config)
     src_paras, tgt_paras = [s.para_id for s in src_segs], [s.para_id for s in tgt_segs]
     tgt_texts = [s.text for s in tgt_segs]

@@ -191,8 +191,9 @@ def _other_targets(
     if stale:
         raise UsageError(
             f"the stored document '{previous['doc_id'][0]}' also has {', '.join(stale)}, "
-            "translated from a different text: add them to --tgt (reviewed segments are kept) "
-            "or use another --doc-id"
+            "translated from a different text: add them to {tgt} (reviewed segments are kept) "
+            "or use another {doc_id}",
+            options=["tgt", "doc_id"],
         )
     return others
 
