@@ -69,11 +69,9 @@ def align_command(
     from toolkit.pipeline.align import AlignOptions, align_documents
     from toolkit.translate import check_languages
 
-    opts.check_choice("--format", fmt, opts.LINE_FORMATS)
     src_code, (tgt_code,) = check_languages(src, [tgt])
     if similarity is not None:
         opts.check_choice("--similarity", similarity, SIMILARITIES)
-    opts.check_choice("--device", device, opts.DEVICES)
     out = opts.pick(store_dir, out_alias, opts.DEFAULT_STORE)
     similarity, needs_mt, said = choose_similarity(similarity, src_mt is not None or bool(model))
     config = DpConfig(similarity=similarity)

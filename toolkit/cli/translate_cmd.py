@@ -72,7 +72,6 @@ def translate_command(
     from toolkit.translate import TranslateOptions, check_languages
 
     src_code, tgt_codes = check_languages(src, languages.parse_list(tgt))
-    opts.check_choice("--device", device, opts.DEVICES)
     out = opts.pick(store_dir, out_alias, opts.DEFAULT_STORE)
     the_id = opts.doc_id_for(file, doc_id)
     doc = documents.read(file, encoding=encoding)
