@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from toolkit.engines.base import AT_LIMIT, Hypothesis, TermConstraint
 from toolkit.engines.spans import (
     Job,
+    by_row,
     first_choices,
     keep_spans,
     merge,
@@ -157,14 +158,9 @@ class CT2Placement:
 
     def _apply(self, best: dict, jobs: list[Job], outputs: list[Output]) -> list[int]:
         """Each row's chosen replacements put in (right to left); the rows changed."""
-        by_row: dict[int, list] = {}
-        base: dict[int, str] = {}
-        for job in jobs:
-            if (job.row, job.term) in best:
-                by_row.setdefault(job.row, []).append(best[(job.row, job.term)])
-                base[job.row] = job.text
-        rows = list(by_row)
-        texts = [merge(base[i], by_row[i])[0] for i in rows]
+        chosen = by_row(best, jobs)
+        rows = list(chosen)
+        texts = [merge(*chosen[i])[0] for i in rows]
         for i, pieces in zip(rows, self._pieces(texts), strict=True):
             outputs[i].tokens = pieces
             outputs[i].attention = None

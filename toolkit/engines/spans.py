@@ -335,6 +335,17 @@ def _score_round(
     return best
 
 
+def by_row(
+    best: dict[tuple[int, int], Choice], jobs: list[Job]
+) -> dict[int, tuple[str, list[Choice]]]:
+    """Per output row: the text its jobs were made on and its chosen replacements."""
+    rows: dict[int, tuple[str, list[Choice]]] = {}
+    for job in jobs:
+        if (job.row, job.term) in best:
+            rows.setdefault(job.row, (job.text, []))[1].append(best[(job.row, job.term)])
+    return rows
+
+
 def merge(text: str, choices: list[Choice]) -> tuple[str, int]:
     """Apply non-overlapping choices made on the same `text`, right to left; how many applied."""
     used: list[tuple[int, int]] = []

@@ -167,18 +167,12 @@ class SpanPlacement:
 
     def _apply(self, best: dict, jobs: list[Job], seqs: list[list[int]], means, enc_out, enc):
         """Put each row's chosen replacements in; rescore rows where several were merged."""
-        from toolkit.engines.spans import merge
+        from toolkit.engines.spans import by_row, merge
 
         eos = int(self.tokenizer.eos_token_id)
-        by_row: dict[int, list] = {}
-        base: dict[int, str] = {}
-        for job in jobs:
-            if (job.row, job.term) in best:
-                by_row.setdefault(job.row, []).append(best[(job.row, job.term)])
-                base[job.row] = job.text
         rescore = []
-        for i, choices in by_row.items():
-            text, applied = merge(base[i], choices)
+        for i, (base, choices) in by_row(best, jobs).items():
+            text, applied = merge(base, choices)
             seqs[i] = self._ids_for(seqs[i], text, eos)
             if applied == 1 and len(choices) == 1:
                 lp, n = choices[0].logprob, choices[0].tokens
