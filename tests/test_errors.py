@@ -86,16 +86,6 @@ def test_errors_keep_their_options_through_pickling() -> None:
 # Library modules that still quote flags in their messages, owned by other changes (issue 20).
 PENDING = {
     "toolkit/align/dp.py",
-    "toolkit/documents.py",
-    "toolkit/engines/constraints.py",
-    "toolkit/files.py",
-    "toolkit/languages.py",
-    "toolkit/store/__init__.py",
-    "toolkit/store/carry.py",
-    "toolkit/store/exports.py",
-    "toolkit/store/formats/__init__.py",
-    "toolkit/store/formats/xliff.py",
-    "toolkit/tm_files.py",
 }
 # a string literal that quotes a long flag: "--device", f"... --force ...", '--src-mt'
 FLAG_IN_STRING = re.compile(r"""(?:^|[\s(])[fr]?["'][^"'\n]*(?<![\w-])--[a-z][a-z0-9-]+""")

@@ -48,7 +48,9 @@ def _source_lang(header: Any, src: str | None, where: str) -> str:
     declared = _lang(header.get("srclang")) if header is not None else ""
     code = src or declared
     if not code or code == "*all*":
-        raise UsageError(f"{where}: the TMX names no single source language: pass --src")
+        raise UsageError(
+            f"{where}: the TMX names no single source language: pass {{src}}", options=["src"]
+        )
     try:
         return languages.get(code).code
     except UsageError:

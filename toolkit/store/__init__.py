@@ -78,7 +78,8 @@ def doc_id_from(name: str) -> str:
 def check_doc_id(doc_id: str) -> str:
     if not isinstance(doc_id, str) or not _DOC_ID.fullmatch(doc_id):
         raise UsageError(
-            f"--doc-id {doc_id!r}: use letters, digits, '.', '_' or '-' (at most 128, no path)"
+            f"{{doc_id}} {doc_id!r}: use letters, digits, '.', '_' or '-' (at most 128, no path)",
+            options=["doc_id"],
         )
     return doc_id
 

@@ -46,7 +46,10 @@ class XliffFormat(ExportFormat):
     def export(self, frame: pl.DataFrame) -> bytes:
         tgt = single_value(frame, "tgt_lang", default="")
         if not tgt:
-            raise UsageError("XLIFF 2.0 holds one target language per file: choose one with --tgt")
+            raise UsageError(
+                "XLIFF 2.0 holds one target language per file: choose one with {tgt}",
+                options=["tgt"],
+            )
         root = ET.Element(
             "xliff",
             {
