@@ -116,12 +116,11 @@ def parse_xml(data: bytes, where: str):  # noqa: ANN201  (an ElementTree element
     """Parse untrusted XML (`toolkit.xmlsafe`): an external DOCTYPE line is fine, no entities."""
     from toolkit import xmlsafe
 
-    try:
-        return xmlsafe.parse(data)
-    except xmlsafe.XmlRefused as exc:
-        raise InputError(
+    return xmlsafe.parse_or_raise(
+        data,
+        lambda exc: InputError(
             f"{where}: refused: {exc} (a DOCTYPE subset, entities or external references "
             "are not allowed in TMX/XLIFF)"
-        ) from None
-    except xmlsafe.XmlMalformed as exc:
-        raise InputError(f"{where}: {exc}") from None
+        ),
+        lambda exc: InputError(f"{where}: {exc}"),
+    )
