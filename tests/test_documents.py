@@ -3,6 +3,7 @@ import codecs
 import pytest
 
 from toolkit import documents
+from toolkit.cli.app import flag_of
 from toolkit.errors import InputError
 
 
@@ -42,8 +43,9 @@ def test_read_detects_utf8_and_utf16(tmp_path, encode, text):
 def test_legacy_encoding_needs_explicit_encoding(tmp_path):
     path = tmp_path / "thai.txt"
     path.write_bytes("กระทรวงยุติธรรม".encode("cp874"))
-    with pytest.raises(InputError, match="thai.txt.*--encoding"):
+    with pytest.raises(InputError, match="thai.txt.*pass encoding ") as refused:
         documents.read(path)
+    assert "pass --encoding (e.g. cp874" in refused.value.phrase(flag_of)
     assert documents.read(path, encoding="cp874").text == "กระทรวงยุติธรรม"
 
 

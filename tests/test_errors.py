@@ -86,16 +86,6 @@ def test_errors_keep_their_options_through_pickling() -> None:
 # Library modules that still quote flags in their messages, owned by other changes (issue 20).
 PENDING = {
     "toolkit/align/dp.py",
-    "toolkit/documents.py",
-    "toolkit/engines/constraints.py",
-    "toolkit/files.py",
-    "toolkit/languages.py",
-    "toolkit/store/__init__.py",
-    "toolkit/store/carry.py",
-    "toolkit/store/exports.py",
-    "toolkit/store/formats/__init__.py",
-    "toolkit/store/formats/xliff.py",
-    "toolkit/tm_files.py",
 }
 # a string literal that quotes a long flag: "--device", f"... --force ...", '--src-mt'
 FLAG_IN_STRING = re.compile(r"""(?:^|[\s(])[fr]?["'][^"'\n]*(?<![\w-])--[a-z][a-z0-9-]+""")
@@ -113,3 +103,20 @@ def test_no_library_message_quotes_a_cli_flag() -> None:
                 quoting.add(rel)
     assert quoting - PENDING == set(), "library modules quoting CLI flags"
     assert PENDING - quoting == set(), "fixed: remove these from PENDING"
+
+
+def test_converted_library_messages_read_neutral_and_show_flags_in_the_cli() -> None:
+    from toolkit import languages, store
+    from toolkit.store.formats import get_format
+
+    with pytest.raises(UsageError) as script:
+        languages.check_script("Hello there, this is English text.", "th", "x.txt", option="tgt")
+    assert "check tgt th, or pass force_src" in str(script.value)
+    assert "check --tgt th, or pass --force-src" in script.value.phrase(flag_of)
+    with pytest.raises(UsageError) as fmt:
+        get_format("csv")
+    assert str(fmt.value).startswith("format csv: choose one of tsv")
+    assert fmt.value.phrase(flag_of).startswith("--format csv: choose one of tsv")
+    with pytest.raises(UsageError) as doc_id:
+        store.check_doc_id("a/b")
+    assert "--" not in str(doc_id.value) and doc_id.value.phrase(flag_of).startswith("--doc-id")

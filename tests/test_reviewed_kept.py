@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 
 from toolkit import documents, store
+from toolkit.cli.app import flag_of
 from toolkit.errors import UsageError
 from toolkit.store.carry import superseded_path
 from toolkit.translate import TranslateOptions, translate_document
@@ -77,8 +78,9 @@ def test_another_file_under_a_stored_doc_id_is_refused(fake_engine, tmp_path):
     _approve_first(first.path, APPROVED_KM)
     before = first.path.read_bytes()
     other = _doc(tmp_path / "b", "speech.txt", "A different speech entirely.\n")
-    with pytest.raises(UsageError, match="--doc-id"):
+    with pytest.raises(UsageError, match="pass doc_id with a new id") as refused:
         translate_document(other, options, fake_engine)
+    assert "or --replace to translate" in refused.value.phrase(flag_of)
     assert first.path.read_bytes() == before
 
     replacing = TranslateOptions("en", ["km"], "speech", store_dir, use_tm=False, replace=True)
@@ -130,5 +132,6 @@ def test_a_text_in_another_script_is_refused_unless_forced(mekong, workdir, fake
 
 @pytest.mark.parametrize("bad", ["speech\n", "speech ", "../speech", "a/b", "", "x" * 129])
 def test_doc_ids_are_matched_whole(bad):
-    with pytest.raises(UsageError, match="--doc-id"):
+    with pytest.raises(UsageError, match="^doc_id ") as refused:
         store.check_doc_id(bad)
+    assert refused.value.phrase(flag_of).startswith("--doc-id ")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from toolkit import documents, files
+from toolkit.cli.app import flag_of
 from toolkit.errors import InputError, UsageError
 from toolkit.glossary import load_glossary
 from toolkit.glossary.base import Concept, Glossary
@@ -117,8 +118,9 @@ def test_check_output_rules(tmp_path: Path):
         files.check_output(store_dir / "new.parquet", [], force=True, stores=[store_dir])
     with pytest.raises(UsageError, match="store file"):
         files.check_output(doc, [], force=True)  # a Parquet file anywhere
-    with pytest.raises(UsageError, match="--force"):
+    with pytest.raises(UsageError, match="exists; pass force=True") as refused:
         files.check_output(other, [], force=False)
+    assert refused.value.phrase(flag_of) == f"--output {other}: exists; pass --force to replace it"
     files.check_output(other, [], force=True)
     files.check_output(tmp_path / "new.tmx", [], force=False)
     files.check_output("-", [doc], force=False)

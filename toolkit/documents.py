@@ -122,7 +122,8 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
     except UnicodeDecodeError as exc:
         raise InputError(
             f"{name}: not UTF-8 or UTF-16 (undecodable byte at offset {exc.start}); "
-            "convert it to UTF-8 or pass --encoding (e.g. cp874 for legacy Thai)"
+            "convert it to UTF-8 or pass {encoding} (e.g. cp874 for legacy Thai)",
+            options=["encoding"],
         ) from None
 
 

@@ -4,7 +4,7 @@ One place decides what `-` means and with which mode a new file is created, so e
 behaves the same: `-` is standard input for an input file and standard output for an output
 file; files are created with the user's umask (as `open()` would), an existing file keeps its mode;
 a write through a symlink updates the file it points to. Which outputs may be written at all
-(never an input, never a store file, an existing file only with --force) is `check_output`; how
+(never an input, never a store file, an existing file only when forced) is `check_output`; how
 far a zip (.docx, .xlsx) may expand is `check_zip`. `exclusive` is the one advisory lock that
 the store (documents) and the glossary commands both take around a read-modify-write.
 """
@@ -170,16 +170,23 @@ def check_output(
     p = Path(path)
     for source in inputs:
         if not is_stdio(source) and same_file(p, source):
-            raise UsageError(f"--output {p}: is an input of this command; choose another file")
+            raise _output_error(p, "is an input of this command; choose another file")
     if p.is_dir():
-        raise UsageError(f"--output {p}: is a folder; give a file name")
+        raise _output_error(p, "is a folder; give a file name")
     in_store = any(
         Path(store).is_dir() and same_file(real_target(p).parent, store) for store in stores
     )
     if (in_store and p.suffix == ".parquet") or _is_parquet(p):
-        raise UsageError(f"--output {p}: is a store file (aligned segments); choose another file")
+        raise _output_error(p, "is a store file (aligned segments); choose another file")
     if p.exists() and not force:
-        raise UsageError(f"--output {p}: exists; pass --force to replace it")
+        raise _output_error(p, "exists; pass {force} to replace it")
+
+
+def _output_error(path: Path, why: str) -> UsageError:
+    """`{output} PATH: why`: the CLI shows `--output`, a library caller `output`."""
+    return UsageError(
+        f"{{output}} {path}: {why}", options={"output": "output", "force": "force=True"}
+    )
 
 
 def _is_parquet(path: Path) -> bool:

@@ -167,13 +167,17 @@ def foreign_script(text: str, lang: str) -> tuple[float, str] | None:
     return mine / total, max(counts, key=counts.__getitem__)
 
 
-def check_script(text: str, lang: str, where: str = "text", option: str = "--src") -> None:
-    """Refuse a text mostly written in another script than `lang`'s (`--force-src` overrides)."""
+def check_script(text: str, lang: str, where: str = "text", option: str = "src") -> None:
+    """Refuse a text mostly written in another script than `lang`'s (`force_src` overrides).
+
+    `option` names the language option that may be wrong (`src`, `tgt`), as a placeholder.
+    """
     found = foreign_script(text, lang)
     if found is not None:
         share, other = found
         name = get(lang).name
         raise UsageError(
             f"{where}: only {share:.0%} of the letters are in {name} script (most are "
-            f"{other.title()}): check {option} {get(lang).code}, or pass --force-src"
+            f"{other.title()}): check {{{option}}} {get(lang).code}, or pass {{force_src}}",
+            options=[option, "force_src"],
         )

@@ -48,7 +48,9 @@ def _source_lang(header: Any, src: str | None, where: str) -> str:
     declared = _lang(header.get("srclang")) if header is not None else ""
     code = src or declared
     if not code or code == "*all*":
-        raise UsageError(f"{where}: the TMX names no single source language: pass --src")
+        raise UsageError(
+            f"{where}: the TMX names no single source language: pass {{src}}", options=["src"]
+        )
     try:
         return languages.get(code).code
     except UsageError:
@@ -59,12 +61,11 @@ def read_tmx(data: bytes, where: str, src: str | None, doc_id: str) -> tuple[lis
     """Store rows of a foreign TMX and what was read."""
     from toolkit import xmlsafe
 
-    try:
-        root = xmlsafe.parse(data)
-    except xmlsafe.XmlRefused as exc:
-        raise InputError(f"{where}: refused: {exc}") from None
-    except xmlsafe.XmlMalformed as exc:
-        raise InputError(f"{where}: {exc}") from None
+    root = xmlsafe.parse_or_raise(
+        data,
+        lambda exc: InputError(f"{where}: refused: {exc}"),
+        lambda exc: InputError(f"{where}: {exc}"),
+    )
     if root.tag != "tmx":
         raise InputError(f"{where}: not a TMX file (root element <{root.tag}>)")
     header = root.find("header")

@@ -1,26 +1,10 @@
 """The translate pipeline's public names, kept where callers import them from.
 
-The code is in `toolkit.pipeline` (`translate.py` runs the stages of `stages.py`).
+The code is in `toolkit.pipeline` (`translate.py` runs the stages of `stages.py`); its
+`__all__` is the one list of these names, so the two modules cannot drift apart.
 """
 
 from __future__ import annotations
 
-from toolkit.pipeline import (
-    SegmentRecord,
-    TranslateOptions,
-    TranslationResult,
-    back_translate,
-    check_languages,
-    summarize,
-    translate_document,
-)
-
-__all__ = [
-    "SegmentRecord",
-    "TranslateOptions",
-    "TranslationResult",
-    "back_translate",
-    "check_languages",
-    "summarize",
-    "translate_document",
-]
+from toolkit.pipeline import *  # noqa: F403  (the names of toolkit.pipeline.__all__)
+from toolkit.pipeline import __all__ as __all__

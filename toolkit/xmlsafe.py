@@ -10,6 +10,7 @@ an external DTD could define (expat reports those as skipped; resolving them wou
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from xml.etree import ElementTree as ET
 
@@ -61,3 +62,17 @@ def parse(data: bytes) -> ET.Element:
     except ET.ParseError as exc:
         line = exc.position[0] if exc.position else 0
         raise XmlMalformed(f"not well-formed XML ({exc})", line) from None
+
+
+def parse_or_raise(
+    data: bytes,
+    refused: Callable[[XmlRefused], Exception],
+    malformed: Callable[[XmlMalformed], Exception],
+) -> ET.Element:
+    """`parse`, with a refusal or a syntax error raised as the caller's own one-line error."""
+    try:
+        return parse(data)
+    except XmlRefused as exc:
+        raise refused(exc) from None
+    except XmlMalformed as exc:
+        raise malformed(exc) from None

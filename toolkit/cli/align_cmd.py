@@ -81,7 +81,7 @@ def align_command(
     tgt_doc = documents.read(tgt_file, encoding=encoding)
     if not force_src:
         languages.check_script(src_doc.text, src_code, display_name(src_file))
-        languages.check_script(tgt_doc.text, tgt_code, display_name(tgt_file), option="--tgt")
+        languages.check_script(tgt_doc.text, tgt_code, display_name(tgt_file), option="tgt")
     the_id = opts.doc_id_for(src_file, doc_id)
     store.ensure_writable(out)
     options = AlignOptions(src_code, tgt_code, the_id, out, presegmented, config)

@@ -241,7 +241,7 @@ def preflight(
     (matched as the translation will match them: with the document's jurisdiction).
 
     Raises GlossaryError naming the glossary file and row, so the user fixes the term (or runs
-    with --no-glossary) instead of getting flagged segments without knowing why.
+    without the glossary) instead of getting flagged segments without knowing why.
     """
     from toolkit.errors import GlossaryError
 
@@ -261,5 +261,6 @@ def preflight(
                 row = f":{concept.row}" if concept is not None and concept.row else ""
                 raise GlossaryError(
                     f"{glossary.name}{row}: term '{bad}' ({c.term_id}, {tgt}) cannot be enforced: "
-                    f"{unusable[bad]}; fix the term or use --no-glossary"
+                    f"{unusable[bad]}; fix the term or use {{no_glossary}}",
+                    options={"no_glossary": "glossary=None"},
                 )

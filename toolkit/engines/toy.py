@@ -26,21 +26,23 @@ from pathlib import Path
 from typing import Any
 
 from toolkit import languages
+from toolkit.engines.tiny import TinySpec
 
 TARGETS = ("km", "lo", "th", "vi")
 SLOT = "{T}"
 
 
 @dataclass(frozen=True)
-class ToySpec:
-    """Model shape and training budget. `small()` is the variant the tests build."""
+class ToySpec(TinySpec):
+    """Model shape (the tiny model's fields, larger) and training budget.
+
+    `small()` is the variant the tests build.
+    """
 
     vocab_size: int = 1600
     d_model: int = 128
     layers: int = 3
-    heads: int = 4
     ffn: int = 512
-    seed: int = 0
     steps: int = 3000
     batch_size: int = 48
     lr: float = 2e-3

@@ -108,15 +108,14 @@ def dumps(glossary: Glossary, version: int = 3) -> str:
 def parse(data: bytes, name: str, path: Path | None = None) -> Glossary:
     from toolkit import xmlsafe
 
-    try:
-        root = xmlsafe.parse(data)
-    except xmlsafe.XmlRefused as exc:
-        raise GlossaryError(
+    root = xmlsafe.parse_or_raise(
+        data,
+        lambda exc: GlossaryError(
             f"{name}: unsafe XML refused ({exc}): a TBX file may name an external DTD but must "
             "not have an internal DOCTYPE subset or entity declarations"
-        ) from None
-    except xmlsafe.XmlMalformed as exc:
-        raise GlossaryError(f"{name}:{exc.line or '?'}: {exc}") from None
+        ),
+        lambda exc: GlossaryError(f"{name}:{exc.line or '?'}: {exc}"),
+    )
     d = {"tbx": V3, "martif": V2}.get(_local(root.tag))
     if d is None:
         raise GlossaryError(f"{name}: not a TBX file (root element <{_local(root.tag)}>)")

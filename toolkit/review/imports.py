@@ -162,20 +162,8 @@ def import_review(
     return report
 
 
-TM_COLUMNS = [
-    "doc_id",
-    "seg_id",
-    "src_lang",
-    "tgt_lang",
-    "src_text",
-    "tgt_text",
-    "origin",
-    "score",
-    "status",
-    "review",
-    "test_model",
-    "created_at",
-]
+# `export-tm` rows: the exchange columns less the paragraph, plus the date of each row
+TM_COLUMNS = [c for c in store.EXCHANGE_COLUMNS if c != "para_id"] + ["created_at"]
 
 
 def tm_frame(

@@ -61,6 +61,21 @@ BASE_SCHEMA: dict[str, pl.DataType] = {
     "source_sha256": pl.String(),  # hash of its normalised text: another file is refused
 }
 REQUIRED = [*list(BASE_SCHEMA)[:17], "signals"]
+# What a file for people and scripts shows of a row (the TSV export; `export-tm` adds the date).
+EXCHANGE_COLUMNS = [
+    "doc_id",
+    "seg_id",
+    "para_id",
+    "src_lang",
+    "tgt_lang",
+    "src_text",
+    "tgt_text",
+    "origin",
+    "score",
+    "status",
+    "review",
+    "test_model",
+]
 
 T = TypeVar("T")
 
@@ -78,7 +93,8 @@ def doc_id_from(name: str) -> str:
 def check_doc_id(doc_id: str) -> str:
     if not isinstance(doc_id, str) or not _DOC_ID.fullmatch(doc_id):
         raise UsageError(
-            f"--doc-id {doc_id!r}: use letters, digits, '.', '_' or '-' (at most 128, no path)"
+            f"{{doc_id}} {doc_id!r}: use letters, digits, '.', '_' or '-' (at most 128, no path)",
+            options=["doc_id"],
         )
     return doc_id
 

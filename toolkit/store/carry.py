@@ -132,6 +132,8 @@ def check_same_source(
     if old.path and stamp.path and old.path != stamp.path:
         raise UsageError(
             f"document '{doc_id}' in the store was translated from {old.path}, not "
-            f"{stamp.path}: pass --doc-id with a new id to keep both, or --replace to translate "
-            "this file in its place (its reviewed rows are kept in the document's memory)"
+            f"{stamp.path}: pass {{doc_id}} with a new id to keep both, or {{replace}} to "
+            "translate this file in its place (its reviewed rows are kept in the document's "
+            "memory)",
+            options={"doc_id": "doc_id", "replace": "replace=True"},
         )

@@ -18,7 +18,7 @@ __all__ = ["EXPORT_FORMATS", "export_files", "export_frame", "select_rows"]
 def select_rows(
     frame: pl.DataFrame, tgt: str | None = None, review: str | None = None
 ) -> pl.DataFrame:
-    """Rows of one target and/or review state (`--tgt`, `--status`)."""
+    """Rows of one target and/or review state (`tgt`, `review`)."""
     if tgt:
         frame = frame.filter(pl.col("tgt_lang") == tgt)
     if review:
@@ -32,12 +32,15 @@ def export_frame(frame: pl.DataFrame, fmt: str) -> bytes:
     if frame.is_empty():
         raise UsageError("nothing to export: no rows match")
     if spec.per_target and frame["tgt_lang"].n_unique() > 1:
-        raise UsageError(f"{fmt} holds one target language per file: pass --tgt or --output")
+        raise UsageError(
+            f"{fmt} holds one target language per file: pass {{tgt}} or {{output}}",
+            options=["tgt", "output"],
+        )
     return spec.export(frame)
 
 
 def export_files(frame: pl.DataFrame, fmt: str, out: Path) -> dict[Path, bytes]:
-    """Files to write for `--output out`: one, or one per target (`out.km.xlf`) for XLIFF."""
+    """Files to write for the output `out`: one, or one per target (`out.km.xlf`) for XLIFF."""
     spec = get_format(fmt)
     if frame.is_empty():
         raise UsageError("nothing to export: no rows match")

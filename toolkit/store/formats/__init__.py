@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from toolkit.errors import UsageError
+from toolkit.errors import choices_error
 from toolkit.store.formats.base import ExportFormat, ImportedRow
 from toolkit.store.formats.tmx import TmxFormat
 from toolkit.store.formats.tsv import TsvFormat
@@ -20,7 +20,7 @@ IMPORT_SUFFIXES = {".tmx": "tmx", ".xlf": "xliff", ".xliff": "xliff", ".xlsx": "
 
 def get_format(name: str) -> ExportFormat:
     if name not in FORMATS:
-        raise UsageError(f"--format {name}: choose one of {', '.join(EXPORT_FORMATS)}")
+        raise choices_error("format", name, EXPORT_FORMATS)
     return FORMATS[name]
 
 

@@ -58,6 +58,23 @@ def term_summary(row: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
+def row_notes(row: dict[str, Any]) -> list[tuple[str, str]]:
+    """The `mekong-*` notes of one row, in file order: both XLIFF versions write these."""
+    score = row["score"]
+    notes = [
+        ("mekong-score", f"{score:.4f}" if score is not None else ""),
+        ("mekong-status", row["status"]),
+        ("mekong-origin", row["origin"]),
+    ]
+    if row.get("test_model"):
+        notes.append(("mekong-test-model", "true"))
+    if flags_of(row):
+        notes.append(("mekong-flags", " ".join(flags_of(row))))
+    if row.get("terms"):
+        notes.append(("mekong-terms", term_summary(row)))
+    return notes
+
+
 def ordered_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
     """Rows in document order, target by target (stable output for diffs)."""
     return frame.sort(["tgt_lang", "seg_id"]).to_dicts()
@@ -99,12 +116,11 @@ def parse_xml(data: bytes, where: str):  # noqa: ANN201  (an ElementTree element
     """Parse untrusted XML (`toolkit.xmlsafe`): an external DOCTYPE line is fine, no entities."""
     from toolkit import xmlsafe
 
-    try:
-        return xmlsafe.parse(data)
-    except xmlsafe.XmlRefused as exc:
-        raise InputError(
+    return xmlsafe.parse_or_raise(
+        data,
+        lambda exc: InputError(
             f"{where}: refused: {exc} (a DOCTYPE subset, entities or external references "
             "are not allowed in TMX/XLIFF)"
-        ) from None
-    except xmlsafe.XmlMalformed as exc:
-        raise InputError(f"{where}: {exc}") from None
+        ),
+        lambda exc: InputError(f"{where}: {exc}"),
+    )

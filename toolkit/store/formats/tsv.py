@@ -4,22 +4,10 @@ from __future__ import annotations
 
 import polars as pl
 
+from toolkit.store import EXCHANGE_COLUMNS
 from toolkit.store.formats.base import ExportFormat
 
-COLUMNS = [
-    "doc_id",
-    "seg_id",
-    "para_id",
-    "src_lang",
-    "tgt_lang",
-    "src_text",
-    "tgt_text",
-    "origin",
-    "score",
-    "status",
-    "review",
-    "test_model",
-]
+COLUMNS = EXCHANGE_COLUMNS
 
 
 def _clean(value: object) -> str:

@@ -16,12 +16,11 @@ from toolkit.store.formats.base import (
     TEST_MODEL_NOTE,
     ExportFormat,
     ImportedRow,
-    flags_of,
     ordered_rows,
     parse_seg_id,
     parse_xml,
+    row_notes,
     single_value,
-    term_summary,
     xml_text,
 )
 from toolkit.store.formats.review_states import review_of_2, state_2
@@ -46,7 +45,10 @@ class XliffFormat(ExportFormat):
     def export(self, frame: pl.DataFrame) -> bytes:
         tgt = single_value(frame, "tgt_lang", default="")
         if not tgt:
-            raise UsageError("XLIFF 2.0 holds one target language per file: choose one with --tgt")
+            raise UsageError(
+                "XLIFF 2.0 holds one target language per file: choose one with {tgt}",
+                options=["tgt"],
+            )
         root = ET.Element(
             "xliff",
             {
@@ -65,15 +67,8 @@ class XliffFormat(ExportFormat):
             seg_id = row["seg_id"]
             unit = ET.SubElement(file_el, "unit", {"id": f"u{seg_id}", "name": str(seg_id)})
             notes = ET.SubElement(unit, "notes")
-            _note(notes, "mekong-score", f"{row['score']:.4f}" if row["score"] is not None else "")
-            _note(notes, "mekong-status", row["status"])
-            _note(notes, "mekong-origin", row["origin"])
-            if row.get("test_model"):
-                _note(notes, "mekong-test-model", "true")
-            if flags_of(row):
-                _note(notes, "mekong-flags", " ".join(flags_of(row)))
-            if row.get("terms"):
-                _note(notes, "mekong-terms", term_summary(row))
+            for category, text in row_notes(row):
+                _note(notes, category, text)
             state, sub_state = state_2(row["review"])
             attrs = {"id": f"s{seg_id}", "state": state}
             if sub_state:

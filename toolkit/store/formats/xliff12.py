@@ -19,10 +19,9 @@ from toolkit.store.formats.base import (
     TOOL_VERSION,
     ExportFormat,
     ImportedRow,
-    flags_of,
     parse_seg_id,
     parse_xml,
-    term_summary,
+    row_notes,
     xml_text,
 )
 from toolkit.store.formats.review_states import review_of_12, state_12
@@ -49,15 +48,8 @@ def _unit(body: ET.Element, row: dict) -> None:
     state, qualifier = state_12(row["review"])
     target_attrs = {"state": state} | ({"state-qualifier": qualifier} if qualifier else {})
     ET.SubElement(unit, _q("target"), target_attrs).text = xml_text(row["tgt_text"])
-    _note(unit, "mekong-score", f"{row['score']:.4f}" if row["score"] is not None else "")
-    _note(unit, "mekong-status", row["status"])
-    _note(unit, "mekong-origin", row["origin"])
-    if row.get("test_model"):
-        _note(unit, "mekong-test-model", "true")
-    if flags_of(row):
-        _note(unit, "mekong-flags", " ".join(flags_of(row)))
-    if row.get("terms"):
-        _note(unit, "mekong-terms", term_summary(row))
+    for origin, text in row_notes(row):
+        _note(unit, origin, text)
 
 
 class Xliff12Format(ExportFormat):
