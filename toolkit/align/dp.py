@@ -57,6 +57,15 @@ class DpConfig:
     similarity: str = "ngram"
     embed: EmbedConfig = EmbedConfig()
     ngram_weight: float = 1.0  # weight of the n-gram cosine in "both"
+    # every member of a merged group must be explained: minus member_weight times, per member
+    # sentence of a side with 2+, how far its cosine with the other side's group falls below
+    # member_floor (a caption or OCR line absorbed into a neighbouring group shares nothing)
+    member_weight: float = 0.0
+    member_floor: float = 0.05
+    # a sentence whose best 1-1 cosine with any sentence of the other side is below skip_floor
+    # is skipped at skip times best / skip_floor (free at best <= 0): debris and captions
+    skip_floor: float = 0.0
+    skip_window: int = 15
 
     def __post_init__(self) -> None:
         if self.similarity not in SIMILARITIES:
@@ -74,10 +83,25 @@ class MtScorer:
         self.sim = sim
         self.config = config
         self.n_src, self.n_tgt = sim.n_src, sim.n_tgt
+        self._skips: tuple[np.ndarray, np.ndarray] | None = None
+        if config.skip_floor > 0:
+            block = np.nan_to_num(sim.sim_block(0, self.n_src, 0, self.n_tgt), nan=0.0)
+            rows = np.arange(self.n_src)[:, None] * (self.n_tgt / self.n_src)
+            far = np.abs(rows - np.arange(self.n_tgt)[None, :]) > config.skip_window
+            block[far] = -1.0
+            src_best, tgt_best = block.max(axis=1), block.max(axis=0)
+            self._skips = tuple(
+                config.skip * np.clip(best / config.skip_floor, 0.0, 1.0)
+                for best in (src_best, tgt_best)
+            )
 
     def row(self, i: int, a: int, b: int, js: np.ndarray) -> np.ndarray:
         if a == 0 or b == 0:
-            return np.full(js.shape, self.config.skip)
+            if self._skips is None:
+                return np.full(js.shape, self.config.skip)
+            if a == 0:
+                return self._skips[1][js - 1]
+            return np.full(js.shape, self._skips[0][i - 1])
         cfg = self.config
         sim = self.sim.sim(i, a, b, js).astype(np.float64)
         if cfg.margin:
@@ -94,7 +118,17 @@ class MtScorer:
         if cfg.size_weight:
             sim = sim * ((a + b) / 2.0) ** cfg.size_weight
         sim = sim - cfg.merge_penalty * (a + b - 2)
+        if cfg.member_weight and (a > 1 or b > 1):
+            sim = sim - cfg.member_weight * self._deficit(i, a, b, js)
         return np.where(np.isnan(sim), NEG, sim)  # NaN: a group without a vector (focus.py)
+
+    def _deficit(self, i: int, a: int, b: int, js: np.ndarray) -> np.ndarray:
+        """Sum over members (sides with 2+) of max(0, floor - cosine with the other group)."""
+        total = np.zeros(js.shape)
+        for cos in self.sim.member_cos(i, a, b, js):
+            if cos is not None:
+                total += np.maximum(0.0, self.config.member_floor - cos).sum(axis=0)
+        return total
 
     def similarity(self, i0: int, i1: int, j0: int, j1: int) -> float:
         if i1 == i0 or j1 == j0:

@@ -231,6 +231,23 @@ class VectorSimilarity:
             seen += 1
         return np.divide(total, seen, out=np.zeros_like(total), where=seen > 0)
 
+    def member_cos(
+        self, i: int, a: int, b: int, js: np.ndarray
+    ) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """Cosine of each member sentence with the other side's group, per candidate j: an
+        (a, len(js)) array for the source members and a (b, len(js)) one for the target
+        members; None for a side with a single sentence. `js` consecutive and ascending."""
+        src_cos = tgt_cos = None
+        if b > 1:
+            src_group = self._src_group(a)[i - 1]
+            start = int(js[0]) - b
+            row = _matvec(self._tgt_group(1)[start : int(js[-1])], src_group)
+            tgt_cos = row[(js - b - start)[None, :] + np.arange(b)[:, None]]
+        if a > 1:
+            tgt_groups = self._tgt_group(b)[js[0] - 1 : js[-1]]
+            src_cos = np.einsum("ik,jk->ij", self._src_group(1)[i - a : i], tgt_groups)
+        return src_cos, tgt_cos
+
     def sim_block(self, i0: int, i1: int, j0: int, j1: int) -> np.ndarray:
         """1-1 similarities of source sentences [i0, i1) with target sentences [j0, j1)."""
         return self._src_group(1)[i0:i1] @ self._tgt_group(1)[j0:j1].T
@@ -294,6 +311,14 @@ class MixedSimilarity:
 
     def neighbour_sim(self, i: int, a: int, b: int, js: np.ndarray) -> np.ndarray:
         return sum(w * s.neighbour_sim(i, a, b, js) for w, s in self.parts)
+
+    def member_cos(
+        self, i: int, a: int, b: int, js: np.ndarray
+    ) -> tuple[np.ndarray | None, np.ndarray | None]:
+        parts = [(w, s.member_cos(i, a, b, js)) for w, s in self.parts]
+        src = None if a < 2 else sum(w * c[0].astype(np.float64) for w, c in parts)
+        tgt = None if b < 2 else sum(w * c[1].astype(np.float64) for w, c in parts)
+        return src, tgt
 
     def sim_block(self, i0: int, i1: int, j0: int, j1: int) -> np.ndarray:
         return sum(w * s.sim_block(i0, i1, j0, j1) for w, s in self.parts)
