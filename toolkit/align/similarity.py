@@ -312,14 +312,6 @@ class MixedSimilarity:
     def neighbour_sim(self, i: int, a: int, b: int, js: np.ndarray) -> np.ndarray:
         return sum(w * s.neighbour_sim(i, a, b, js) for w, s in self.parts)
 
-    def member_cos(
-        self, i: int, a: int, b: int, js: np.ndarray
-    ) -> tuple[np.ndarray | None, np.ndarray | None]:
-        parts = [(w, s.member_cos(i, a, b, js)) for w, s in self.parts]
-        src = None if a < 2 else sum(w * c[0].astype(np.float64) for w, c in parts)
-        tgt = None if b < 2 else sum(w * c[1].astype(np.float64) for w, c in parts)
-        return src, tgt
-
     def sim_block(self, i0: int, i1: int, j0: int, j1: int) -> np.ndarray:
         return sum(w * s.sim_block(i0, i1, j0, j1) for w, s in self.parts)
 
