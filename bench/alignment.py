@@ -265,6 +265,50 @@ def tm_scale(entries: int = 50_000, queries: int = 200) -> None:
     )
 
 
+def textberg_variants() -> dict[str, DpConfig]:
+    """Issue 19 round 4: variants of the Text+Berg attempts table (bench/README.md), each run on
+    both MT files: concatenated-group embeddings, the signal weights of `both`, and the n-gram
+    mode's member-weighted size (`DpConfig.member_size`); default groups and DP parameters
+    unless named. (The focus search with MT was measured at commit eb97e8d.)"""
+    sums = EmbedConfig(focus=1)
+    out: dict[str, DpConfig] = {
+        "embed, sums (focus 1)": DpConfig(similarity="embed", embed=sums),
+        "both, sums (focus 1)": DpConfig(similarity="both", embed=sums),
+    }
+    for cross, mt in ((0.35, 0.0), (0.5, 0.0), (0.7, 0.0), (0.5, 0.2), (0.2, 0.2), (0.5, 0.5)):
+        e = EmbedConfig(focus=1, cross=cross, mt=mt)
+        out[f"both, sums, cross {cross} mt {mt}"] = DpConfig(similarity="both", embed=e)
+    for concat in (2, 3, 4):
+        for cross, mt in ((0.35, 0.35), (0.35, 0.0), (0.5, 0.5)):
+            e = EmbedConfig(focus=1, concat=concat, cross=cross, mt=mt)
+            for sim in ("both", "embed"):
+                out[f"{sim}, concat {concat}, cross {cross} mt {mt}"] = DpConfig(
+                    similarity=sim, embed=e
+                )
+    for size in (0.0, 0.05, 0.1, 0.15, 0.2, 0.3):
+        for weight, merge in ((0.5, 0.05), (0.5, 0.03), (0.7, 0.05), (0.7, 0.08)):
+            name = f"ngram, member size {size}, sw {weight} merge {merge}"
+            out[name] = DpConfig(member_size=size, size_weight=weight, merge_penalty=merge)
+    return out
+
+
+def run_variants(de: list[str], fr: list[str], gold, mts: dict[str, list[str]]) -> None:  # noqa: ANN001
+    """strict/lax F1 of every `textberg_variants` config with each MT (vectors from the disk
+    cache, so no time is reported); then `embed` without MT (cross-lingual only)."""
+    embedder = DiskCachedEmbedder(E5Embedder())
+    pairs = [(g.src, g.tgt) for g in gold]
+    for name, config in textberg_variants().items():
+        cells = []
+        for mt in mts.values():
+            result = DpAligner(config, embedder).align(mt, fr, src=de)
+            sc = scores(count(result.pairs(), pairs))
+            cells.append(f"{sc.strict['f1']:.3f}/{sc.lax['f1']:.3f}")
+        print(f"variant {name:44} " + "  ".join(cells))
+    result = DpAligner(DpConfig(similarity="embed"), embedder).align(None, fr, src=de)
+    sc = scores(count(result.pairs(), pairs))
+    print(f"variant {'embed without MT (default)':44} {sc.strict['f1']:.3f}/{sc.lax['f1']:.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -277,6 +321,11 @@ def main() -> None:
     parser.add_argument("--ntrex", type=Path, default=DEFAULT_NTREX)
     parser.add_argument("--pairs", default=",".join(f"{a}-{b}" for a, b in PAIRS))
     parser.add_argument("--modes", default="", help="NTREX aligners whose name starts so (comma)")
+    parser.add_argument(
+        "--variants",
+        action="store_true",
+        help="Text+Berg: only the embedding variants of the attempts table (disk-cached e5)",
+    )
     args = parser.parse_args()
     if args.set == "speed":
         for pair in args.pairs.split(","):
@@ -293,6 +342,10 @@ def main() -> None:
     gold = read_alignment(data / "dev.defr")
     print(f"Text+Berg dev: {len(de)} de x {len(fr)} fr sentences, {len(gold)} gold groups")
     groups = parse_groups(args.groups)
+    if args.variants:
+        mts = {m: lines(data / f"dev.de.mt-{m}.fr") for m in ("google", "europarl")}
+        run_variants(de, fr, gold, mts)
+        return
     aligner = DpAligner(DpConfig(groups=groups))
     for mt_name in ("google", "europarl"):
         mt = lines(data / f"dev.de.mt-{mt_name}.fr")

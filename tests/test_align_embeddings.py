@@ -144,3 +144,15 @@ def test_cli_similarity_option(mekong, workdir, monkeypatch):
         "or align with --similarity ngram",
     ]
     assert not (workdir / "aligned" / "other.parquet").exists()
+
+
+def test_with_mt_groups_sum_sentence_vectors_and_without_mt_the_focus_search_runs():
+    """The focus search (concatenated groups where a 1-1 pass is unsure) serves the mode without
+    MT; with MT the sums of sentence vectors aligned Text+Berg better with both MT files."""
+    sentences = set(MT_EN) | set(TARGET_EN) | set(SOURCE_VI)
+    with_mt = WordEmbedder()
+    DpAligner(DpConfig(similarity="embed"), with_mt).align(MT_EN, TARGET_EN, src=SOURCE_VI)
+    assert set(with_mt.seen) <= sentences
+    without = WordEmbedder()
+    DpAligner(DpConfig(similarity="embed"), without).align(None, TARGET_EN, src=SOURCE_VI)
+    assert set(without.seen) - sentences  # some concatenations were embedded

@@ -57,6 +57,11 @@ class DpConfig:
     similarity: str = "ngram"
     embed: EmbedConfig = EmbedConfig()
     ngram_weight: float = 1.0  # weight of the n-gram cosine in "both"
+    # n-gram mode: the size weight counts a member of a side with 2+ sentences as min(1, its
+    # cosine with the other side's group / member_size), so a sentence that shares nothing
+    # with the group (a caption, an OCR line) earns no size bonus by being absorbed into it;
+    # 0: every sentence counts 1 (Text+Berg dev: bench/README.md, issue 19 round 4)
+    member_size: float = 0.15
 
     def __post_init__(self) -> None:
         if self.similarity not in SIMILARITIES:
@@ -74,6 +79,8 @@ class MtScorer:
         self.sim = sim
         self.config = config
         self.n_src, self.n_tgt = sim.n_src, sim.n_tgt
+        # measured with n-grams only: mixtures put member cosines on other scales
+        self._members = config.member_size > 0 and config.similarity == "ngram"
 
     def row(self, i: int, a: int, b: int, js: np.ndarray) -> np.ndarray:
         if a == 0 or b == 0:
@@ -91,10 +98,22 @@ class MtScorer:
         else:
             log_ratio = np.log((tgt_len + 10.0) / (src_len + 10.0))
             sim = sim - cfg.length_weight * log_ratio**2
-        if cfg.size_weight:
+        if cfg.size_weight and self._members and (a > 1 or b > 1):
+            sim = sim * (self._covered(i, a, b, js) / 2.0) ** cfg.size_weight
+        elif cfg.size_weight:
             sim = sim * ((a + b) / 2.0) ** cfg.size_weight
         sim = sim - cfg.merge_penalty * (a + b - 2)
         return np.where(np.isnan(sim), NEG, sim)  # NaN: a group without a vector (focus.py)
+
+    def _covered(self, i: int, a: int, b: int, js: np.ndarray) -> np.ndarray:
+        """Sentences a group covers for its size weight (see `DpConfig.member_size`)."""
+        total = np.zeros(js.shape)
+        for cos, size in zip(self.sim.member_cos(i, a, b, js), (a, b), strict=True):
+            if cos is None:
+                total += size
+            else:
+                total += np.clip(cos / self.config.member_size, 0.0, 1.0).sum(axis=0)
+        return np.maximum(total, 1.0)
 
     def similarity(self, i0: int, i1: int, j0: int, j1: int) -> float:
         if i1 == i0 or j1 == j0:
@@ -191,7 +210,7 @@ class DpAligner:
         blocks = self._paragraph_blocks(sim, src_paras, tgt_paras)
         path = self._blocks(blocks, lambda sliced: self._first(sliced), scorer)
         groups = self.config.groups
-        if self._focused():
+        if self._focused(src_mt is None):
             size = self.config.embed.focus
             scores = [scorer.similarity(*g) if g[1] > g[0] and g[3] > g[2] else 0.0 for g in path]
             marked = doubtful(path, scores, n, m, self.config.embed.doubt)
@@ -210,8 +229,10 @@ class DpAligner:
         ]
         return Alignment(groups_out, n, m, {"paragraph_blocks": float(len(blocks))})
 
-    def _focused(self) -> bool:
-        return self.config.similarity != "ngram" and self.config.embed.focus > 1
+    def _focused(self, cross_only: bool) -> bool:
+        """The focus search serves the cross-lingual mode (no MT); with MT, sums of sentence
+        vectors align Text+Berg better with either MT file (bench/README.md, round 4)."""
+        return cross_only and self.config.similarity != "ngram" and self.config.embed.focus > 1
 
     @staticmethod
     def _blocks(
@@ -276,6 +297,7 @@ class DpAligner:
             first_band=self.config.first_band,
             band=self.config.band,
             size_weight=self.config.size_weight,
+            member_size=0.0,  # measured on sentences only
         )
         para_scorer = MtScorer(sim.pooled(src_spans, tgt_spans), para_cfg)
         lo, hi = diagonal_band(len(src_spans), len(tgt_spans), max(len(src_spans), len(tgt_spans)))

@@ -231,6 +231,23 @@ class VectorSimilarity:
             seen += 1
         return np.divide(total, seen, out=np.zeros_like(total), where=seen > 0)
 
+    def member_cos(
+        self, i: int, a: int, b: int, js: np.ndarray
+    ) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """Cosine of each member sentence with the other side's group, per candidate j: an
+        (a, len(js)) array for the source members and a (b, len(js)) one for the target
+        members; None for a side with a single sentence. `js` consecutive and ascending."""
+        src_cos = tgt_cos = None
+        if b > 1:
+            src_group = self._src_group(a)[i - 1]
+            start = int(js[0]) - b
+            row = _matvec(self._tgt_group(1)[start : int(js[-1])], src_group)
+            tgt_cos = row[(js - b - start)[None, :] + np.arange(b)[:, None]]
+        if a > 1:
+            tgt_groups = self._tgt_group(b)[js[0] - 1 : js[-1]]
+            src_cos = np.einsum("ik,jk->ij", self._src_group(1)[i - a : i], tgt_groups)
+        return src_cos, tgt_cos
+
     def sim_block(self, i0: int, i1: int, j0: int, j1: int) -> np.ndarray:
         """1-1 similarities of source sentences [i0, i1) with target sentences [j0, j1)."""
         return self._src_group(1)[i0:i1] @ self._tgt_group(1)[j0:j1].T
