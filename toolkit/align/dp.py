@@ -179,7 +179,10 @@ class DpAligner:
             if e.cross and src is not None:
                 parts.append((e.cross, embedded(src)))
         except EmbeddingsUnavailable as exc:
-            raise EmbeddingsUnavailable(f"{exc}; or align with --similarity ngram") from None
+            raise EmbeddingsUnavailable(
+                exc.message + "; or align with {similarity} ngram",
+                options={**exc.options, "similarity": "similarity"},
+            ) from None
         if not parts:
             return ngram
         return MixedSimilarity(parts, report=ngram)
