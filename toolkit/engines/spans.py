@@ -191,7 +191,9 @@ def _candidates(job: Job) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     for form in job.forms:
         s0, e0 = _snap(text, s, -1), _snap(text, e, 1)
-        s1 = _overlap_start(text, lo, e, form)
+        # the form's beginning already written up to two pieces before the core (one layer's
+        # attention often arrives a piece late): measured better on a second toy build
+        s1 = _overlap_start(text, _piece_start(job, lo), e, form)
         e1 = _overlap_end(text, s, hi, form)
         s1 = s1 if s1 is not None and s1 != s0 else _step(text, s0, -1, lo)
         e1 = e1 if e1 is not None and e1 != e0 else _step(text, e0, 1, hi)
