@@ -135,3 +135,20 @@ def test_doc_ids_are_matched_whole(bad):
     with pytest.raises(UsageError, match="^doc_id ") as refused:
         store.check_doc_id(bad)
     assert refused.value.phrase(flag_of).startswith("--doc-id ")
+
+
+def test_the_review_state_rule_lives_in_the_store() -> None:
+    """One rule for every caller: an unchanged text is never an edit, a verdict survives an
+    edit, an unknown state is refused."""
+    import pytest
+
+    from toolkit.errors import UsageError
+    from toolkit.store import next_review
+
+    assert next_review("new", "a", None, "a") == ("new", "a")
+    assert next_review("new", "a", "approved", "a") == ("approved", "a")
+    assert next_review("approved", "a", None, "b") == ("edited", "b")
+    assert next_review("new", "a", "approved", "b") == ("approved", "b")
+    assert next_review("edited", "b", "new", None) == ("new", "b")
+    with pytest.raises(UsageError):
+        next_review("new", "a", "done", None)

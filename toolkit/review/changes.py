@@ -19,7 +19,7 @@ from typing import Any
 import polars as pl
 
 from toolkit import store
-from toolkit.errors import InputError, UsageError
+from toolkit.errors import InputError
 from toolkit.review.rescore import rescore_row
 
 REVIEWS = store.REVIEWS
@@ -83,19 +83,6 @@ def recheck_terms(terms: list[dict[str, Any]] | None, tgt_text: str) -> list[dic
     return [{**t, "found": term_found(tgt_text, t.get("tgt"))} for t in (terms or [])]
 
 
-def _resolve(change: ReviewChange, old_review: str, old_text: str) -> tuple[str, str]:
-    """The (review, text) a change leads to; an unchanged text never counts as an edit."""
-    text = old_text if change.tgt_text is None else change.tgt_text
-    if change.review is not None and change.review not in REVIEWS:
-        raise UsageError(f"review state {change.review!r}: use one of {', '.join(REVIEWS)}")
-    if text != old_text:
-        # an edit that is also approved (or rejected) keeps that verdict; otherwise it is an edit
-        review = change.review if change.review in ("approved", "rejected") else "edited"
-    else:
-        review = change.review or old_review
-    return review, text
-
-
 def apply_changes(
     frame: pl.DataFrame, changes: Iterable[ReviewChange]
 ) -> tuple[pl.DataFrame, list[Applied]]:
@@ -117,7 +104,7 @@ def apply_changes(
                 f"{frame['doc_id'][0] if frame.height else '?'}"
             )
         i = index[key]
-        review, text = _resolve(change, reviews[i], texts[i])
+        review, text = store.next_review(reviews[i], texts[i], change.review, change.tgt_text)
         if review == reviews[i] and text == texts[i]:
             continue
         applied.append(Applied(key[0], key[1], reviews[i], review, texts[i], text))

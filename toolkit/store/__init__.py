@@ -18,10 +18,10 @@ import polars as pl
 
 from toolkit.errors import StoreError, UsageError
 from toolkit.files import atomic_write_bytes, exclusive, own_temp_files
+from toolkit.store.review import REVIEWS, next_review  # noqa: F401 - re-exported: the rule
 
 ORIGINS = ("mt", "tm", "aligned", "human")
 STATUSES = ("ok", "review", "bad")
-REVIEWS = ("new", "approved", "edited", "rejected")
 
 TERM_DTYPE = pl.Struct(
     {
