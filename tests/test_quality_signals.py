@@ -162,3 +162,16 @@ def test_e5_adequacy_separates_translations_from_other_sentences():
     assert all(q.status == "ok" for q in score_lines(srcs, good, "en", "vi")), [
         q.signals for q in score_lines(srcs, good, "en", "vi")
     ]
+
+
+def test_a_measure_given_in_two_units_is_one_quantity() -> None:
+    """ "45 miles (72 kilometers)": a translation may keep one unit; a changed number in the
+    pair is still reported."""
+    from toolkit.quality.numbers import compare
+
+    src = "The volcano sits 45 miles (72 kilometers) southeast of the capital."
+    assert compare(src, "ភ្នំភ្លើងស្ថិតនៅចម្ងាយ 72 គីឡូម៉ែត្រ", "en", "km") == ([], [])
+    assert compare(src, "Núi lửa cách thủ đô 45 dặm về phía đông nam.", "en", "vi") == ([], [])
+    assert compare(src, "cách 73 km", "en", "vi") == (["45", "72"], ["73"])
+    assert compare(src, "cách 45 dặm (73 km)", "en", "vi") == (["72"], ["73"])
+    assert compare("Cách 72 km.", src, "vi", "en") == ([], [])

@@ -18,6 +18,9 @@ Rules, chosen so that no guess is needed:
   the other side is not Thai. Khmer and Lao eras are not converted (the Khmer era changes on
   Visakha Bochea, not January).
 - Vietnamese "tháng 3" (March) is a month name, not a quantity: it is left out.
+- A measure given twice, "45 miles (72 kilometers)", is one quantity: when either number of the
+  pair is matched and the other side has no unmatched number, the other is not missing (or not
+  added): translators keep one unit. With an unmatched number beside it, it is a changed number.
 Missing numbers give "number_missing", numbers the source does not have give "number_added";
 both mean review.
 """
@@ -35,6 +38,8 @@ from toolkit.quality.common import Part
 _NUMBER = re.compile(r"\d+(?:(?:[,.\u00a0\u202f]| (?=\d{3}(?!\d)))\d+)*")
 _VI_MONTH = re.compile(r"\btháng\s+\d{1,2}\b", re.IGNORECASE)
 _ZERO_MINUTES = re.compile(r"(?<=\d):00(?!\d)")
+_UNIT = r"\s*°?[^\W\d_]{1,12}\.?\s*"  # a unit word after a number: km, miles, kg, °C
+_CONVERSION = re.compile(rf"({_NUMBER.pattern}){_UNIT}\(\s*({_NUMBER.pattern}){_UNIT}\)")
 THAI_ERA = 543
 DECIMAL_COMMA = frozenset({"km", "lo", "vi"})
 # scale words written after a number, longest first within a language
@@ -55,6 +60,7 @@ class Number:
     value: Decimal
     readings: frozenset[Decimal]
     soft: bool = False
+    pair: int | None = None  # the same id on both numbers of "45 miles (72 kilometers)"
 
 
 def _parse(token: str, decimal: str) -> Decimal | None:
@@ -87,6 +93,9 @@ def read(text: str, lang: str) -> list[Number]:
     if lang == "vi":
         text = _VI_MONTH.sub(" ", text)
     marks = (",", ".") if lang in DECIMAL_COMMA else (".", ",")
+    pairs = {}  # start of each number of a conversion pair -> the pair's id
+    for k, conv in enumerate(_CONVERSION.finditer(text)):
+        pairs[conv.start(1)] = pairs[conv.start(2)] = k
     found: list[Number] = []
     for match in _NUMBER.finditer(text):
         values = [v for v in (_parse(match.group(), m) for m in marks) if v is not None]
@@ -96,7 +105,7 @@ def read(text: str, lang: str) -> list[Number]:
             continue
         scale = _scale(text, match.end(), lang)
         values += [(v * scale).normalize() for v in values] if scale else []
-        found.append(Number(values[0], frozenset(values)))
+        found.append(Number(values[0], frozenset(values), pair=pairs.get(match.start())))
     if lang == "en":
         found += [Number(min(r), frozenset(r), True) for _, _, r in number_words.read(text)]
     return found
@@ -127,14 +136,21 @@ def compare(src_text: str, tgt_text: str, src: str, tgt: str) -> tuple[list[str]
     # digits first, so a number written in words cannot take a digit's partner
     free = sorted(range(len(right)), key=lambda j: right[j].soft)
     unmatched_left: list[Number] = []
+    paired_left: set[int] = set()  # conversion pairs with one number matched, either side
+    paired_right: set[int] = set()
     for n in sorted(left, key=lambda n: n.soft):
         j = next((j for j in free if n.readings & right[j].readings), None)
         if j is None:
             unmatched_left.append(n)
-        else:
-            free.remove(j)
-    missing = sorted(n.value for n in unmatched_left if not n.soft)
-    added = sorted(right[j].value for j in free if not right[j].soft)
+            continue
+        free.remove(j)
+        paired_left |= {n.pair} - {None}
+        paired_right |= {right[j].pair} - {None}
+    missing_all = [n for n in unmatched_left if not n.soft]
+    added_all = [right[j] for j in free if not right[j].soft]
+    # a dropped unit is excused only when nothing stands in its place (else: a changed number)
+    missing = sorted(n.value for n in missing_all if added_all or n.pair not in paired_left)
+    added = sorted(n.value for n in added_all if missing_all or n.pair not in paired_right)
     return [_show(v) for v in missing], [_show(v) for v in added]
 
 
