@@ -55,7 +55,8 @@ def test_resync_stops_a_row_where_it_rejoins_its_free_output() -> None:
     from toolkit.engines.ct2_place import Resync
 
     free = [["▁the", "▁old", "▁name", "▁met", "▁today", "."]]
-    sync = Resync([3], free, [1])  # 3 prefix tokens (language token included); cut at piece 1
+    # 3 prefix tokens (language token included); "old name" (pieces 1-2) replaced
+    sync = Resync([3], free, [1], [3])
 
     def step(k: int, token: str) -> bool:
         return sync(SimpleNamespace(batch_id=0, step=k, token=token))
@@ -66,6 +67,26 @@ def test_resync_stops_a_row_where_it_rejoins_its_free_output() -> None:
     assert sync.joined == {0: 5}
 
 
+def test_resync_does_not_rejoin_far_beyond_the_replaced_text() -> None:
+    """Two new tokens that match a pair far on in the free output ("of the" twice) are no
+    re-join: taking it would drop the free text in between."""
+    from types import SimpleNamespace
+
+    from toolkit.engines.ct2_place import JOIN_REACH, Resync
+
+    free = [["▁name", "▁of", "▁the", "▁a", "▁b", "▁c", "▁d", "▁e", "▁of", "▁the", "▁f"]]
+    near = Resync([1], free, [0], [1])  # "name" (piece 0) replaced: "of the" follows at once
+    assert near(SimpleNamespace(batch_id=0, step=1, token="▁of")) is False
+    assert near(SimpleNamespace(batch_id=0, step=2, token="▁the")) is True
+    assert near.joined == {0: 3}
+    free[0][1:3] = ["▁x", "▁y"]  # now the only "of the" is 7 pieces after the replaced text
+    far = Resync([1], free, [0], [1])
+    assert free[0].index("▁of") > 1 + JOIN_REACH  # beyond the reach of two new tokens
+    assert far(SimpleNamespace(batch_id=0, step=1, token="▁of")) is False
+    assert far(SimpleNamespace(batch_id=0, step=2, token="▁the")) is False
+    assert far.joined == {}
+
+
 def test_resync_ignores_matches_before_the_cut_and_the_end_token() -> None:
     from types import SimpleNamespace
 
@@ -74,10 +95,26 @@ def test_resync_ignores_matches_before_the_cut_and_the_end_token() -> None:
     free = [["▁a", "▁b", "▁name", "▁a", "▁b"]]
     low = piece_at(free[0], len("a b "))  # the cut at the name's first character
     assert low == 2
-    sync = Resync([1], free, [low])
+    sync = Resync([1], free, [low], [3])
     assert sync(SimpleNamespace(batch_id=0, step=1, token="▁a")) is False
     assert sync(SimpleNamespace(batch_id=0, step=2, token="▁b")) is True  # free[3:5], not [0:2]
     assert sync.joined == {0: 5}
-    other = Resync([1], free, [low])
+    other = Resync([1], free, [low], [3])
     assert other(SimpleNamespace(batch_id=0, step=1, token=EOS)) is False
     assert other.new == [[]]
+
+
+def test_the_cut_starts_at_the_core_where_the_text_confirms_the_forms_beginning() -> None:
+    """CTranslate2 takes the first candidate unscored: where the model's rendering already
+    begins as the form does, right at the attention core, the cut starts there and not a
+    grapheme earlier (which ate the last letter of "ដល់" before the name)."""
+    from toolkit.engines.spans import Job, first_choices, piece_text
+
+    pieces = ["យើង", "សូម", "ថ្លែ", "ងអំណរ", "គុណ", "ដល់", "ក្រសួង", "ការបរទេស", "ចំពោះ", "។"]
+    text, spans = piece_text(pieces)
+    mass = [0.0, 0.0, 0.0, 0.0, 0.0, 0.1, 0.9, 0.8, 0.1, 0.0]
+    form = "ក្រសួងកិច្ចការបរទេស"
+    job = Job(0, 0, text, spans, [form], mass, tail_end=False)
+    choice = first_choices([job])[(0, 0)]
+    assert choice.cut[0] == text.index("ក្រសួង")
+    assert choice.text == "យើងសូមថ្លែងអំណរគុណដល់" + form + "ចំពោះ។"

@@ -32,6 +32,7 @@ from toolkit.engines.spans import (
 
 EOS = "</s>"
 CONTINUE_SLACK = 4  # tokens a continuation may run beyond the free output's remaining length
+JOIN_REACH = 2  # free pieces after the replaced text a continuation may skip to re-join
 
 
 @dataclass
@@ -53,10 +54,15 @@ class Resync:
     """CTranslate2 callback (greedy decoding): stops a row once its last two new tokens are
     two consecutive tokens of its free output at or after the cut (`joined`: where the free
     output goes on). Greedy decoding from the same two tokens over the same source goes on as
-    the free output did in practice; stopping there saves the decoding of the rest."""
+    the free output did in practice; stopping there saves the decoding of the rest. The pair
+    must begin within JOIN_REACH pieces, plus what the row wrote before it, of the end of the
+    replaced text (`highs`): a pair found further on ("of the" twice in a sentence) would drop
+    the free text in between."""
 
-    def __init__(self, starts: list[int], free: list[list[str]], lows: list[int]) -> None:
-        self.starts, self.free, self.lows = starts, free, lows
+    def __init__(
+        self, starts: list[int], free: list[list[str]], lows: list[int], highs: list[int]
+    ) -> None:
+        self.starts, self.free, self.lows, self.highs = starts, free, lows, highs
         self.new: list[list[str]] = [[] for _ in starts]
         self.joined: dict[int, int] = {}
 
@@ -69,7 +75,8 @@ class Resync:
         if len(new) < 2:
             return False
         free = self.free[row]
-        for r in range(self.lows[row], len(free) - 1):
+        reach = self.highs[row] + len(new) - 2 + JOIN_REACH
+        for r in range(self.lows[row], min(len(free) - 1, reach + 1)):
             if free[r] == new[-2] and free[r + 1] == new[-1]:
                 self.joined[row] = r + 2
                 return True
@@ -194,7 +201,8 @@ class CT2Placement:
             cuts = [choices[i][0] for i in chunk]
             prefixes = self._pieces([c.text[: c.span[1]] for c in cuts])
             lows = [piece_at(free[i], c.cut[0]) for i, c in zip(chunk, cuts, strict=True)]
-            sync = Resync([len(p) + 1 for p in prefixes], [free[i] for i in chunk], lows)
+            highs = [piece_at(free[i], c.cut[1]) for i, c in zip(chunk, cuts, strict=True)]
+            sync = Resync([len(p) + 1 for p in prefixes], [free[i] for i in chunk], lows, highs)
             room = max(len(free[i]) - low for i, low in zip(chunk, lows, strict=True))
             results = self.translator.translate_batch(
                 [sources[i] for i in chunk],

@@ -195,9 +195,12 @@ def _candidates(job: Job) -> list[tuple[int, int, str]]:
         # attention often arrives a piece late): measured better on a second toy build
         s1 = _overlap_start(text, _piece_start(job, lo), e, form)
         e1 = _overlap_end(text, s, hi, form)
+        confirmed = s1 == s0  # the text holds the form's beginning at the core's start
         s1 = s1 if s1 is not None and s1 != s0 else _step(text, s0, -1, lo)
         e1 = e1 if e1 is not None and e1 != e0 else _step(text, e0, 1, hi)
-        starts = sorted({s0, s1})
+        # first (what CTranslate2 takes without scoring): the core's start where the text
+        # confirms it, else the earlier of the two
+        starts = list(dict.fromkeys([s0, s1])) if confirmed else sorted({s0, s1})
         ends = sorted({e0, e1})
         # spaced text only: in Khmer, Lao and Thai a piece window is no word count
         far = tail(job, span, len(form.split())) if job.tail_end and " " in form else None
